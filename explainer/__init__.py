@@ -1,0 +1,1 @@
+"""Unrolled: an interactive explainer of recurrent neural networks (NumPy core, torch reference)."""

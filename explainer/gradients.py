@@ -1,0 +1,294 @@
+r"""Backpropagation through time by hand, and the quantities the gradients page plots.
+
+One backward sweep serves both stories: pushed from a loss it gives ``dL/dh_t`` and the weight
+gradients; seeded with the identity at step T it gives the Jacobians ``dh_T/dh_t`` (every row
+of the identity is one output unit), whose spectral norms show vanishing and exploding.
+
+.. math::
+    \frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} \frac{\partial h_k}{\partial h_{k-1}},
+    \qquad \frac{\partial h_k}{\partial h_{k-1}}
+    = \operatorname{diag}(\operatorname{act}'(a_k))\, W_{hh}
+    \ \text{(vanilla RNN)}
+
+References: Werbos 1990 (BPTT); Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063 (bounds,
+norm clipping, Alg. 1); Karpathy's min-char-rnn (the backward loop).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from explainer.cells import ACTIVATION_GAIN, CellParams, activation_slope
+from explainer.trace import Readout, Trace
+from explainer.unroll import unroll
+
+LOSSES = ("mse", "xent")
+WHERE = ("last", "every")
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svd")
+
+
+@dataclass(frozen=True, eq=False)
+class Grads:
+    """Gradients of a scalar loss: per-step state gradients and the weight gradients."""
+
+    dh: np.ndarray  # (T+1, H) total dL/dh_t
+    dc: np.ndarray | None  # (T+1, H) total dL/dc_t, LSTM only
+    dx: np.ndarray  # (T, D)
+    W_ih: np.ndarray  # (G*H, D)
+    W_hh: np.ndarray  # (G*H, H)
+    b_ih: np.ndarray  # (G*H,)
+    b_hh: np.ndarray  # (G*H,)
+    W_hy: np.ndarray | None = None  # (O, H)
+    b_y: np.ndarray | None = None  # (O,)
+
+    def flat(self) -> np.ndarray:
+        """All weight gradients as one vector (the ``g`` that norm clipping rescales)."""
+        parts = [self.W_ih, self.W_hh, self.b_ih, self.b_hh, self.W_hy, self.b_y]
+        return np.concatenate([w.ravel() for w in parts if w is not None])
+
+
+def _rnn_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc):
+    # backprop through the nonlinearity: da = dh * act'(a)
+    da = dh * activation_slope(p.nonlinearity, tr.pre[t - 1], tr.h[t])
+    return da, da, 0.0, None, None
+
+
+def _lstm_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc: np.ndarray):
+    i, f, g, o = (tr.gates[k][t - 1] for k in "ifgo")
+    tc = np.tanh(tr.c[t])
+    # c_t reaches the loss directly and through h_t = o * tanh(c_t)
+    dc = dc + dh * o * (1.0 - tc * tc)
+    d_pre = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * tr.c[t - 1] * f * (1 - f),
+            dc * i * (1 - g * g),
+            dh * tc * o * (1 - o),
+        ],
+        axis=-1,
+    )
+    # the cell path: dc_{t-1} = dc_t * f_t
+    return d_pre, d_pre, 0.0, dc * f, dc
+
+
+def _gru_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc):
+    r, z, n = (tr.gates[k][t - 1] for k in "rzn")
+    h_prev, hn = tr.h[t - 1], tr.hn[t - 1]
+    # h_t = (1 - z) n + z h_{t-1}
+    d_an = dh * (1.0 - z) * (1.0 - n * n)
+    d_ar = d_an * hn * r * (1.0 - r)
+    d_az = dh * (h_prev - n) * z * (1.0 - z)
+    d_gi = np.concatenate([d_ar, d_az, d_an], axis=-1)
+    # the reset gate scales W_hn h + b_hn after the matmul
+    d_gh = np.concatenate([d_ar, d_az, d_an * r], axis=-1)
+    return d_gi, d_gh, dh * z, None, None
+
+
+_VJP = {"rnn": _rnn_vjp, "lstm": _lstm_vjp, "gru": _gru_vjp}
+
+
+def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None) -> None:
+    """Walk from step T back to step 0 with cotangents of shape (B, H).
+
+    ``dh_direct`` (T+1, B, H) is added to dL/dh_t where a loss touches h_t directly.
+    ``on_step(t, dh_t, dc_t, d_gi, d_gh)`` sees each step's cotangents (d_gi is None at t=0).
+    """
+    dh = dh_T
+    dc = np.zeros_like(dh) if tr.c is not None else None
+    vjp = _VJP[p.kind]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(tr.T, 0, -1):
+            # dc_t comes back total: directly and through h_t = o_t tanh(c_t)
+            d_gi, d_gh, dh_keep, dc_prev, dc_t = vjp(p, tr, t, dh, dc)
+            on_step(t, dh, dc_t, d_gi, d_gh)
+            # h_{t-1} feeds every block through W_hh (and the GRU's blend directly)
+            dh = d_gh @ p.W_hh + dh_keep
+            if dh_direct is not None:
+                dh = dh + dh_direct[t - 1]
+            dc = dc_prev
+        on_step(0, dh, dc, None, None)
+
+
+def backward(p: CellParams, tr: Trace, dh_direct: np.ndarray) -> Grads:
+    """BPTT for a loss that touches the hidden states directly with ``dh_direct`` (T+1, H)."""
+    T, H, GH = tr.T, tr.H, p.W_hh.shape[0]
+    dh_direct = np.asarray(dh_direct, dtype=np.float64)
+    if dh_direct.shape != (T + 1, H):
+        raise ValueError(f"dh_direct must have shape ({T + 1}, {H}); got {dh_direct.shape}")
+    dh_all, dc_all = np.empty((T + 1, H)), (np.empty((T + 1, H)) if tr.c is not None else None)
+    d_gi_all, d_gh_all = np.empty((T, GH)), np.empty((T, GH))
+
+    def record(t, dh, dc, d_gi, d_gh):
+        dh_all[t] = dh[0]
+        if dc_all is not None:
+            dc_all[t] = dc[0]
+        if d_gi is not None:
+            d_gi_all[t - 1], d_gh_all[t - 1] = d_gi[0], d_gh[0]
+
+    _sweep(p, tr, dh_direct[T][None], record, dh_direct[:, None, :])
+    with np.errstate(over="ignore", invalid="ignore"):
+        return Grads(
+            dh=dh_all,
+            dc=dc_all,
+            dx=d_gi_all @ p.W_ih,
+            W_ih=d_gi_all.T @ tr.x,
+            W_hh=d_gh_all.T @ tr.h[:-1],
+            b_ih=d_gi_all.sum(axis=0),
+            b_hh=d_gh_all.sum(axis=0),
+        )
+
+
+def readout_loss(
+    tr: Trace, readout: Readout, target: np.ndarray, loss: str = "mse", where: str = "last"
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Loss on ``y_t = W_hy h_t + b_y`` and its gradient on the hidden states.
+
+    ``mse``: mean of ``(y - target)^2`` over the scored steps and outputs (torch's MSELoss);
+    ``xent``: mean over the scored steps of ``-log softmax(y_t)[target_t]`` (torch's
+    CrossEntropyLoss). ``where`` scores the last step only or every step.
+    Returns ``(L, dh_direct (T+1, H), dW_hy, db_y)``.
+    """
+    if loss not in LOSSES or where not in WHERE:
+        raise ValueError(f"loss must be one of {LOSSES} and where one of {WHERE}")
+    steps = np.arange(tr.T) if where == "every" else np.array([tr.T - 1])
+    h = tr.h[1:][steps]  # (S, H)
+    y = h @ readout.W_hy.T + readout.b_y  # (S, O)
+    target = np.asarray(target)
+    if loss == "mse":
+        tgt = target.reshape(y.shape).astype(np.float64)
+        L = float(np.mean((y - tgt) ** 2))
+        dy = 2.0 * (y - tgt) / y.size
+    else:
+        ids = target.reshape(len(steps)).astype(int)
+        z = y - y.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        L = float(-logp[np.arange(len(steps)), ids].mean())
+        dy = np.exp(logp)
+        dy[np.arange(len(steps)), ids] -= 1.0
+        dy /= len(steps)
+    dh_direct = np.zeros_like(tr.h)
+    dh_direct[steps + 1] = dy @ readout.W_hy
+    return L, dh_direct, dy.T @ h, dy.sum(axis=0)
+
+
+def loss_gradients(
+    p: CellParams, x: np.ndarray, readout: Readout, target, loss="mse", where="last", h0=None
+) -> tuple[float, Grads, Trace]:
+    """Forward, loss on the readout, and the full hand-written backward in one call."""
+    tr = unroll(p, x, h0, readout=readout)
+    L, dh_direct, dW_hy, db_y = readout_loss(tr, readout, target, loss, where)
+    g = backward(p, tr, dh_direct)
+    return L, Grads(**{**g.__dict__, "W_hy": dW_hy, "b_y": db_y}), tr
+
+
+def jacobians(p: CellParams, tr: Trace) -> np.ndarray:
+    """(T+1, H, H) ``dh_T/dh_t`` for t = 0..T, the LSTM cell state c_t held fixed.
+
+    The derivative is total through the unrolled graph: every path from h_t to h_T, including
+    those through later cell states. Overflow gives inf/NaN entries, never an exception.
+    """
+    mats = np.empty((tr.T + 1, tr.H, tr.H))
+
+    def record(t, dh, dc, d_gi, d_gh):
+        mats[t] = dh
+
+    # row j of the identity asks how h_T[j] depends on the earlier states
+    _sweep(p, tr, np.eye(tr.H), record)
+    return mats
+
+
+def jacobian_norms(p: CellParams, x: np.ndarray, h0=None, trace: Trace | None = None) -> np.ndarray:
+    """(T+1,) spectral norms ``||dh_T/dh_t||_2`` for t = 0..T (entry T is 1); inf on overflow."""
+    return spectral_norms(jacobians(p, trace if trace is not None else unroll(p, x, h0)))
+
+
+def spectral_norms(mats: np.ndarray) -> np.ndarray:
+    """Largest singular value of each matrix in a (N, m, n) stack; inf where an entry is not finite.
+
+    Exact (LAPACK's SVD); the stack is split over two threads, since numpy's batched SVD loops
+    one matrix at a time and releases the GIL.
+    """
+    ok = np.isfinite(mats).all(axis=(1, 2))
+    out = np.full(mats.shape[0], np.inf)
+    good = mats[ok]
+    if len(good):
+        parts = np.array_split(good, min(2, len(good)))
+        tops = _POOL.map(lambda m: np.linalg.svd(m, compute_uv=False)[:, 0], parts)
+        out[ok] = np.concatenate(list(tops))
+    return out
+
+
+def singular_values(W: np.ndarray) -> np.ndarray:
+    """Singular values of a matrix, largest first."""
+    return np.linalg.svd(np.asarray(W, dtype=np.float64), compute_uv=False)
+
+
+def spectral_radius(W: np.ndarray) -> float:
+    """Largest eigenvalue modulus of a square matrix."""
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def pascanu_bound(p: CellParams, T: int) -> np.ndarray:
+    r"""(T+1,) upper bound ``eta^(T-t)`` on ``||dh_T/dh_t||`` for a vanilla RNN.
+
+    .. math::
+        \left\|\frac{\partial h_T}{\partial h_t}\right\| \le \eta^{T-t},
+        \qquad \eta = \gamma\, \sigma_{\max}(W_{hh}),\ |\operatorname{act}'| \le \gamma
+
+    gamma = 1 for tanh, relu and linear, 1/4 for sigmoid (Pascanu et al. 2013, section 2.1).
+    """
+    if p.kind != "rnn":
+        raise ValueError("Pascanu's bound is stated for the vanilla RNN")
+    eta = ACTIVATION_GAIN[p.nonlinearity] * singular_values(p.W_hh)[0]
+    with np.errstate(over="ignore"):
+        return eta ** np.arange(T, -1, -1, dtype=np.float64)
+
+
+def forget_gate_products(tr: Trace) -> np.ndarray:
+    r"""(T+1, H) the cell path alone: ``dc_T/dc_t = prod_{k=t+1}^{T} f_k`` (entry T is 1).
+
+    .. math::
+        \frac{\partial c_T}{\partial c_t}\Big|_{\text{cell path}} = \prod_{k=t+1}^{T} f_k
+    """
+    if tr.kind != "lstm":
+        raise ValueError("forget-gate products need an LSTM trace")
+    f = tr.gates["f"]  # (T, H)
+    tail = np.cumprod(f[::-1], axis=0)[::-1]  # tail[t] = f_{t+1} ... f_T
+    return np.concatenate([tail, np.ones((1, tr.H))])
+
+
+def clip_by_norm(g: np.ndarray, theta: float) -> np.ndarray:
+    """Pascanu et al.'s Alg. 1: if ``||g|| >= theta``, ``g <- theta g / ||g||``; direction kept."""
+    if theta <= 0:
+        raise ValueError("the clipping threshold must be positive")
+    norm = float(np.linalg.norm(g))
+    return g * (theta / norm) if np.isfinite(norm) and norm >= theta else g.copy()
+
+
+def clip_elementwise(g: np.ndarray, c: float) -> np.ndarray:
+    """min-char-rnn's clipping: every entry into ``[-c, c]`` (the direction may turn)."""
+    if c <= 0:
+        raise ValueError("the clipping threshold must be positive")
+    return np.clip(g, -c, c)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine of the angle between two vectors (1 means the same direction)."""
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    return float(a @ b / (na * nb)) if na > 0 and nb > 0 else float("nan")
+
+
+def regime(norms: np.ndarray, low: float = 1e-2, high: float = 1e2) -> str:
+    """Name what the Jacobian norms do over the run: overflow, vanishing, exploding or stable.
+
+    Judged from the end-to-end gain ``||dh_T/dh_0||``: below ``low`` vanishing, above ``high``
+    exploding, a non-finite value anywhere is an overflow.
+    """
+    norms = np.asarray(norms)
+    if not np.isfinite(norms).all():
+        return "overflow"
+    gain = norms[0]
+    return "vanishing" if gain < low else "exploding" if gain > high else "stable"

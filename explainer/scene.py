@@ -1,0 +1,113 @@
+"""Build the run a ``RunConfig`` describes: input sequence, weights, readout and ``Trace``.
+
+Each input source comes with the target a readout is scored against, so the gradient pages
+can show ``dL/dh_t`` for a real loss: next character (text), next value (numbers, sine), the
+sum of the two marked values (adding), the recalled symbols (copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from explainer import tasks
+from explainer.cells import CellParams
+from explainer.config import RunConfig
+from explainer.initializers import init_params
+from explainer.trace import Readout, Trace
+from explainer.unroll import unroll
+
+
+@dataclass(frozen=True, eq=False)
+class Sequence:
+    """An input sequence with its per-step labels and the readout's target."""
+
+    x: np.ndarray  # (T, D)
+    labels: tuple[str, ...]  # what x_t shows, one per step
+    target: np.ndarray  # (T,) ids, (T, 1) values, or (1,) for a last-step target
+    loss: str  # "xent" or "mse"
+    where: str  # "every" or "last"
+    output_labels: tuple[str, ...]  # one per readout output
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """Everything one page shows, computed once from a config."""
+
+    cfg: RunConfig
+    seq: Sequence
+    params: CellParams
+    readout: Readout
+    trace: Trace
+
+
+def show_char(ch: str) -> str:
+    """A visible stand-in for characters a label would hide."""
+    return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(ch, ch)
+
+
+def make_sequence(cfg: RunConfig) -> Sequence:
+    """The input for ``cfg.source``; raises ValueError with a readable message on bad input."""
+    if cfg.source == "text":
+        enc = tasks.encode_text(cfg.text)
+        notes = (
+            (f"the text was cut to its first {len(enc.text)} characters",) if enc.truncated else ()
+        )
+        vocab = tuple(show_char(ch) for ch in enc.vocab)
+        labels = tuple(show_char(ch) for ch in enc.text[:-1])
+        return Sequence(enc.x[:-1], labels, enc.ids[1:], "xent", "every", vocab, notes)
+    if cfg.source in ("numbers", "sine"):
+        if cfg.source == "numbers":
+            v = tasks.parse_numbers(cfg.numbers)
+        else:
+            v = tasks.sine(cfg.seq_len, cfg.seed)
+        if len(v) < 2:
+            raise ValueError("type at least two numbers: each step predicts the next one")
+        labels = tuple(f"{a:.2g}" for a in v[:-1, 0])
+        return Sequence(v[:-1], labels, v[1:], "mse", "every", ("next value",))
+    if cfg.source == "adding":
+        x, y = tasks.adding(max(cfg.seq_len, 2), 1, cfg.seed)
+        labels = tuple(f"{v:.2f}" + ("*" if m else "") for v, m in x[0])
+        return Sequence(x[0], labels, y, "mse", "last", ("sum",))
+    if cfg.source == "copy":
+        ids, target = tasks.copy_task(cfg.seq_len, 1, cfg.seed)
+        names = ("·",) + tuple(str(k) for k in range(1, tasks.COPY_CATEGORIES + 1)) + (":",)
+        labels = tuple(names[k] for k in ids[0])
+        return Sequence(
+            tasks.one_hot(ids[0], tasks.COPY_VOCAB), labels, target[0], "xent", "every", names
+        )
+    raise ValueError(f"unknown input source {cfg.source!r}")
+
+
+def make_params(cfg: RunConfig, input_size: int) -> CellParams:
+    """Random weights as ``cfg`` asks (pretrained weights are loaded by the caller)."""
+    return init_params(
+        cfg.cell,
+        input_size,
+        cfg.hidden_size,
+        nonlinearity=cfg.activation,
+        init=cfg.init,
+        rho=cfg.rho,
+        forget_bias=cfg.forget_bias,
+        seed=cfg.seed,
+    )
+
+
+def make_readout(hidden_size: int, n_out: int, seed: int) -> Readout:
+    """A random readout, drawn like ``torch.nn.Linear``'s default (bias zero)."""
+    rng = np.random.default_rng([seed, 1])
+    k = 1.0 / np.sqrt(hidden_size)
+    return Readout(rng.uniform(-k, k, (n_out, hidden_size)), np.zeros(n_out))
+
+
+def make_scene(
+    cfg: RunConfig, params: CellParams | None = None, readout: Readout | None = None
+) -> Scene:
+    """Input, weights, readout and the unrolled trace for one config."""
+    seq = make_sequence(cfg)
+    params = params if params is not None else make_params(cfg, seq.x.shape[1])
+    if readout is None:
+        readout = make_readout(params.hidden_size, len(seq.output_labels), cfg.seed)
+    return Scene(cfg, seq, params, readout, unroll(params, seq.x, readout=readout))
