@@ -62,16 +62,16 @@ class RunConfig:
 
     def to_query(self) -> dict[str, str]:
         """Every field as a string, for ``st.query_params`` (None is written as "none")."""
-        return {k: _format(v) for k, v in asdict(self).items()}
+        return {k: "none" if v is None else _format(v) for k, v in asdict(self).items()}
 
     @classmethod
-    def from_query(cls, query) -> tuple[RunConfig, list[str]]:
+    def from_query(cls, query) -> tuple[RunConfig, dict[str, str]]:
         """Read the fields this class knows from a mapping of strings; others are ignored.
 
-        Returns the config and a notice for each value that was ignored, e.g.
+        Returns the config and, keyed by field, a notice for each value that was ignored, e.g.
         ``hidden_size='abc' is not a whole number from 1 to 128; using 16``.
         """
-        default, values, notices = cls(), {}, []
+        default, values, notices = cls(), {}, {}
         for f in fields(cls):
             if f.name not in query:
                 continue
@@ -80,7 +80,7 @@ class RunConfig:
             fallback = getattr(default, f.name)
             value, problem = _parse(f.name, str(raw))
             if problem:
-                notices.append(f"{f.name}={str(raw)[:40]!r} {problem}; using {_format(fallback)}")
+                notices[f.name] = f"{f.name}={str(raw)[:40]!r} {problem}; using {_format(fallback)}"
             else:
                 values[f.name] = value
         return cls(**values), notices
@@ -109,7 +109,7 @@ def validate(cfg: RunConfig) -> list[str]:
 
 def _format(v) -> str:
     if v is None:
-        return "none"
+        return "the default"
     if isinstance(v, float):
         return repr(v)
     return str(v)
@@ -125,7 +125,7 @@ def _parse(name: str, raw: str):
         )
     if name in LIMITS:
         lo, hi = LIMITS[name]
-        if raw.lower() == "none" and name in ("forget_bias", "clip"):
+        if raw.lower() in ("none", "random", "off") and name in ("forget_bias", "clip"):
             return None, None
         try:
             value = int(raw) if isinstance(lo, int) else float(raw)

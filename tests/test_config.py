@@ -27,7 +27,7 @@ configs = st.builds(
 @given(configs)
 def test_query_round_trip_restores_the_config(cfg):
     back, notices = RunConfig.from_query(cfg.to_query())
-    assert notices == [] and back == cfg and hash(back) == hash(cfg)
+    assert notices == {} and back == cfg and hash(back) == hash(cfg)
 
 
 def test_junk_query_values_fall_back_with_notices():
@@ -43,7 +43,8 @@ def test_junk_query_values_fall_back_with_notices():
     )
     assert cfg == RunConfig()
     assert len(notices) == 5
-    assert any("hidden_size='abc'" in n and "using 16" in n for n in notices)
+    assert set(notices) == {"hidden_size", "rho", "cell", "seed", "clip"}
+    assert "hidden_size='abc'" in notices["hidden_size"] and "using 16" in notices["hidden_size"]
 
 
 def test_invalid_config_raises():

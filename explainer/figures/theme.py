@@ -1,0 +1,143 @@
+"""Palette, plotly template and animation chrome shared by every figure.
+
+Colours are the Okabe-Ito set (safe for the common colour-vision deficiencies), one colour per
+quantity everywhere: gates that *keep* the past (LSTM f, GRU z) are orange, candidates (g, n)
+green, writes (i) sky blue, reads (o) pink, GRU reset (r) vermillion, cell state c yellow.
+Signed values use a diverging map centred at 0; gate values in [0, 1] a sequential map.
+
+References: Okabe & Ito 2008, "Color Universal Design"; plotly docs on animations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+BACKGROUND = "#0e1117"
+PANEL = "#262730"
+TEXT = "#fafafa"
+MUTED = "#a3a8b8"
+GRID = "#3a3d4a"
+
+COLOURS = {
+    "i": "#56B4E9",
+    "f": "#E69F00",
+    "g": "#009E73",
+    "o": "#CC79A7",
+    "c": "#F0E442",
+    "h": "#FFFFFF",
+    "r": "#D55E00",
+    "z": "#E69F00",
+    "n": "#009E73",
+    "rnn": "#56B4E9",
+    "lstm": "#E69F00",
+    "gru": "#009E73",
+    "bound": "#CC79A7",
+    "accent": "#F0E442",
+}
+GATE_NAMES = {
+    "i": "input gate i",
+    "f": "forget gate f",
+    "g": "candidate g",
+    "o": "output gate o",
+    "r": "reset gate r",
+    "z": "update gate z",
+    "n": "candidate n",
+    "c": "cell state c",
+    "h": "hidden state h",
+}
+CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+
+# blue below zero, dark at zero (the background), orange above
+DIVERGING = [[0.0, "#56B4E9"], [0.5, "#15171f"], [1.0, "#E69F00"]]
+SEQUENTIAL = "Viridis"
+
+FONT = dict(family="Inter, Source Sans Pro, Helvetica, Arial, sans-serif", size=18, color=TEXT)
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=FONT,
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
+        colorway=["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#0072B2"],
+        margin=dict(l=70, r=30, t=60, b=60),
+        title=dict(font=dict(size=22)),
+        xaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, tickfont=dict(size=16)),
+        yaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, tickfont=dict(size=16)),
+        legend=dict(bgcolor="rgba(0,0,0,0)", font=dict(size=16)),
+        hoverlabel=dict(font=dict(size=16)),
+    )
+)
+
+
+def new_figure(**layout) -> go.Figure:
+    """An empty figure in the project's template (explicit, so server-side exports match)."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, **layout)
+    return fig
+
+
+def f32(a) -> list:
+    """Values as float32-rounded Python floats: half the JSON of float64, plenty for pixels.
+
+    Non-finite values become None so plotly leaves a gap (and JSON stays valid).
+    """
+    a = np.asarray(a, dtype=np.float32)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
+
+
+def add_player(
+    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350
+) -> go.Figure:
+    """Play/pause buttons and a step slider for ``fig.frames`` (named by ``labels``).
+
+    The animation runs in the browser; ``active`` is the frame shown first.
+    """
+    step_args = dict(mode="immediate", transition=dict(duration=0))
+    play = dict(frame=dict(duration=duration, redraw=True), fromcurrent=True, **step_args)
+    pause = dict(frame=dict(duration=0, redraw=False), **step_args)
+    chrome = dict(bgcolor=PANEL, bordercolor=GRID, font=dict(color=TEXT, size=16))
+    fig.update_layout(
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=-0.08,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=10, r=10),
+                showactive=False,
+                buttons=[
+                    dict(label="▶ Play", method="animate", args=[None, play]),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
+                ],
+                **chrome,
+            )
+        ],
+        sliders=[
+            dict(
+                active=active,
+                x=0.2,
+                len=0.8,
+                y=-0.08,
+                yanchor="top",
+                pad=dict(t=10),
+                currentvalue=dict(prefix="step t = ", font=dict(color=TEXT, size=18)),
+                activebgcolor="#E69F00",
+                tickcolor=MUTED,
+                steps=[
+                    dict(
+                        label=lab,
+                        method="animate",
+                        args=[[lab], {**pause, "frame": dict(duration=0, redraw=True)}],
+                    )
+                    for lab in labels
+                ],
+                **chrome,
+            )
+        ],
+    )
+    return fig

@@ -1,0 +1,35 @@
+"""The streamlit-aware part of the package (and the only one): shared sidebar, cached runs,
+deep links and the panels every page shares. Pages call these and stay thin.
+
+``explainer.ui`` is a package rather than one ``ui.py`` so each page's panels live in a small
+file of their own; nothing outside ``explainer/ui/``, ``Home.py`` and ``pages/`` imports
+streamlit (ruff's banned-api rule).
+"""
+
+from explainer.ui.cache import cached_scene
+from explainer.ui.panels import (
+    conventions,
+    explain,
+    live_equations,
+    page_header,
+    scene_link,
+    show_figure,
+    what_to_try,
+)
+from explainer.ui.sidebar import sidebar_config
+from explainer.ui.view import scene_or_stop, time_cursor, unit_picker
+
+__all__ = [
+    "cached_scene",
+    "conventions",
+    "explain",
+    "live_equations",
+    "page_header",
+    "scene_link",
+    "scene_or_stop",
+    "show_figure",
+    "sidebar_config",
+    "time_cursor",
+    "unit_picker",
+    "what_to_try",
+]

@@ -1,0 +1,57 @@
+"""View state shared by a page's panels: the time cursor t and the chosen unit j."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer.config import RunConfig
+from explainer.scene import Scene
+from explainer.ui.cache import cached_scene
+
+BOUND = dict(bind="query-params", persist_state="session")
+
+
+def scene_or_stop(cfg: RunConfig) -> Scene:
+    """The cached run for ``cfg``; bad input gets a clear message and the page stops there
+    (the sidebar stays, so nothing typed is lost)."""
+    try:
+        return cached_scene(cfg)
+    except ValueError as err:
+        st.error(f"This input cannot be run: {err}.", icon="✋")
+        st.stop()
+
+
+def _bounded(key: str, lo: int, hi: int, default: int) -> int:
+    """Keep a bound integer widget's value inside [lo, hi] (the range moves with T and H)."""
+    raw = st.session_state.get(key, st.query_params.get(key))
+    try:
+        value = int(raw) if raw is not None else default
+    except (TypeError, ValueError):
+        st.warning(f"Ignored a value in the link: {key}={str(raw)[:20]!r} is not a whole number.")
+        value = default
+    if not lo <= value <= hi:
+        if key in st.query_params and key not in st.session_state:
+            st.warning(f"Ignored a value in the link: {key}={value} is outside {lo} to {hi}.")
+        value = min(max(value, lo), hi)
+    try:
+        st.session_state[key] = value
+    except Exception:  # a bound widget already rendered this run
+        pass
+    return value
+
+
+def time_cursor(T: int, label: str = "Step t") -> int:
+    """The step slider (1..T) that drives every panel of a page at once."""
+    _bounded("t", 1, T, min(5, T))
+    if T == 1:
+        st.caption("One step only: t = 1")
+        return 1
+    return st.slider(label, 1, T, key="t", **BOUND)
+
+
+def unit_picker(H: int, label: str = "Unit j") -> int:
+    """The hidden unit whose equations and curves are shown (0..H-1)."""
+    _bounded("unit", 0, H - 1, 0)
+    if H == 1:
+        return 0
+    return st.slider(label, 0, H - 1, key="unit", **BOUND)
