@@ -50,44 +50,61 @@ class Grads:
         return np.concatenate([w.ravel() for w in parts if w is not None])
 
 
-def _rnn_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc):
+def _rnn_factors(p: CellParams, tr: Trace) -> dict[str, np.ndarray]:
+    # act'(a_t) for every step at once
+    return {"slope": activation_slope(p.nonlinearity, tr.pre, tr.h[1:])}
+
+
+def _rnn_vjp(k: dict, t: int, dh: np.ndarray, dc):
     # backprop through the nonlinearity: da = dh * act'(a)
-    da = dh * activation_slope(p.nonlinearity, tr.pre[t - 1], tr.h[t])
+    da = dh * k["slope"][t - 1]
     return da, da, 0.0, None, None
 
 
-def _lstm_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc: np.ndarray):
-    i, f, g, o = (tr.gates[k][t - 1] for k in "ifgo")
-    tc = np.tanh(tr.c[t])
-    # c_t reaches the loss directly and through h_t = o * tanh(c_t)
-    dc = dc + dh * o * (1.0 - tc * tc)
-    d_pre = np.concatenate(
-        [
-            dc * g * i * (1 - i),
-            dc * tr.c[t - 1] * f * (1 - f),
-            dc * i * (1 - g * g),
-            dh * tc * o * (1 - o),
-        ],
-        axis=-1,
+def _lstm_factors(p: CellParams, tr: Trace) -> dict[str, np.ndarray]:
+    i, f, g, o = (tr.gates[n] for n in "ifgo")
+    tc = np.tanh(tr.c[1:])
+    # d(pre)/dc_t for i, f, g and d(pre)/dh_t for o, side by side as PyTorch stacks the rows
+    local = np.concatenate(
+        [g * i * (1 - i), tr.c[:-1] * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], 1
     )
+    return {"through_h": o * (1.0 - tc * tc), "local": local, "f": f}
+
+
+def _lstm_vjp(k: dict, t: int, dh: np.ndarray, dc: np.ndarray):
+    # c_t reaches the loss directly and through h_t = o * tanh(c_t)
+    dc = dc + dh * k["through_h"][t - 1]
+    d_pre = np.concatenate([dc, dc, dc, dh], axis=-1) * k["local"][t - 1]
     # the cell path: dc_{t-1} = dc_t * f_t
-    return d_pre, d_pre, 0.0, dc * f, dc
+    return d_pre, d_pre, 0.0, dc * k["f"][t - 1], dc
 
 
-def _gru_vjp(p: CellParams, tr: Trace, t: int, dh: np.ndarray, dc):
-    r, z, n = (tr.gates[k][t - 1] for k in "rzn")
-    h_prev, hn = tr.h[t - 1], tr.hn[t - 1]
+def _gru_factors(p: CellParams, tr: Trace) -> dict[str, np.ndarray]:
+    r, z, n = (tr.gates[k] for k in "rzn")
+    return {
+        "n": (1.0 - z) * (1.0 - n * n),  # dh_t/da_n
+        "r": tr.hn * r * (1.0 - r),  # da_n/da_r
+        "z": (tr.h[:-1] - n) * z * (1.0 - z),  # dh_t/da_z
+        "reset": r,
+        "keep": z,
+    }
+
+
+def _gru_vjp(k: dict, t: int, dh: np.ndarray, dc):
     # h_t = (1 - z) n + z h_{t-1}
-    d_an = dh * (1.0 - z) * (1.0 - n * n)
-    d_ar = d_an * hn * r * (1.0 - r)
-    d_az = dh * (h_prev - n) * z * (1.0 - z)
+    d_an = dh * k["n"][t - 1]
+    d_ar, d_az = d_an * k["r"][t - 1], dh * k["z"][t - 1]
     d_gi = np.concatenate([d_ar, d_az, d_an], axis=-1)
     # the reset gate scales W_hn h + b_hn after the matmul
-    d_gh = np.concatenate([d_ar, d_az, d_an * r], axis=-1)
-    return d_gi, d_gh, dh * z, None, None
+    d_gh = np.concatenate([d_ar, d_az, d_an * k["reset"][t - 1]], axis=-1)
+    return d_gi, d_gh, dh * k["keep"][t - 1], None, None
 
 
-_VJP = {"rnn": _rnn_vjp, "lstm": _lstm_vjp, "gru": _gru_vjp}
+_VJP = {
+    "rnn": (_rnn_factors, _rnn_vjp),
+    "lstm": (_lstm_factors, _lstm_vjp),
+    "gru": (_gru_factors, _gru_vjp),
+}
 
 
 def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None) -> None:
@@ -98,11 +115,12 @@ def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None) 
     """
     dh = dh_T
     dc = np.zeros_like(dh) if tr.c is not None else None
-    vjp = _VJP[p.kind]
+    factors, vjp = _VJP[p.kind]
     with np.errstate(over="ignore", invalid="ignore"):
+        k = factors(p, tr)
         for t in range(tr.T, 0, -1):
             # dc_t comes back total: directly and through h_t = o_t tanh(c_t)
-            d_gi, d_gh, dh_keep, dc_prev, dc_t = vjp(p, tr, t, dh, dc)
+            d_gi, d_gh, dh_keep, dc_prev, dc_t = vjp(k, t, dh, dc)
             on_step(t, dh, dc_t, d_gi, d_gh)
             # h_{t-1} feeds every block through W_hh (and the GRU's blend directly)
             dh = d_gh @ p.W_hh + dh_keep
