@@ -3,6 +3,7 @@ equations, the link to this scene, and the chart wrapper."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
@@ -12,6 +13,30 @@ from explainer import equations
 from explainer.cells import CellParams
 from explainer.trace import Trace
 
+CONVENTIONS = r"""
+The app follows **PyTorch's** conventions, so its numbers match `torch.nn.RNN`, `LSTM` and `GRU`.
+
+- **Two biases**, `b_ih` and `b_hh`, in every cell (only their sum matters, except GRU's `b_hn`).
+- **Vanilla RNN**: `tanh` or `relu` as in torch; `sigmoid` and `linear` are extra, for the
+  vanishing-gradient story.
+- **LSTM** gate rows are stacked in the order **i, f, g, o**; no peephole connections.
+- **GRU** applies the reset gate *after* the recurrent matmul, and `z` keeps the old state:
+"""
+
+GRU_TORCH = (
+    r"n_t = \tanh\big(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big)"
+    r"\qquad h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
+)
+
+GRU_OTHERS = r"""
+**Elsewhere:** *Dive into Deep Learning* (d2l) and Cho et al. (2014, arXiv v3) apply the
+reset gate *before* the matmul, so the two versions give different numbers (and some
+texts swap the roles of $z_t$ and $1 - z_t$):
+"""
+
+GRU_BEFORE = r"n_t = \tanh\big(W_{in} x_t + W_{hn} (r_t \odot h_{t-1}) + b_n\big)"
+
+ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 CHART_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "unrolled"},
@@ -21,7 +46,8 @@ CHART_CONFIG = {
 
 def page_header(title: str, intro: str) -> None:
     """Page config, title and a one-paragraph introduction in plain words."""
-    st.set_page_config(page_title=f"{title} · Unrolled", page_icon="🔁", layout="wide")
+    # a local icon: an emoji or :material: icon would be fetched from a CDN, offline here
+    st.set_page_config(page_title=f"{title} · Unrolled", page_icon=ICON, layout="wide")
     st.title(title)
     st.markdown(intro)
 
@@ -38,19 +64,15 @@ def what_to_try(ideas: list[str]) -> None:
         st.markdown("\n".join(f"{k}. {idea}" for k, idea in enumerate(ideas, 1)))
 
 
-def conventions(kind: str) -> None:
-    """The conventions the code runs, and how common textbooks differ."""
-    with st.expander("Conventions used here (PyTorch's)"):
-        st.markdown(
-            "- Gate rows of the stacked weights are ordered like PyTorch's: LSTM **i, f, g, o**; "
-            "GRU **r, z, n**. No peepholes. Two biases, `b_ih` and `b_hh`, as in PyTorch.\n"
-            "- GRU as PyTorch runs it: the reset gate multiplies `W_hn h + b_hn` **after** the "
-            "matrix product, and `h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}`, so z near 1 *keeps* "
-            "the old state. d2l and Cho et al. (2014, v3) apply the reset **before** the "
-            "product, `W_hn (r ⊙ h)`, and some sources swap the roles of z and 1 − z.\n"
-            "- Vanilla RNN: `h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)`; torch offers "
-            "tanh and ReLU, sigmoid and linear are here for the vanishing-gradient story."
-        )
+def conventions(kind: str | None = None) -> None:
+    """The conventions the code runs (PyTorch's), and how common textbooks differ; open from
+    the start on the GRU page, where the textbooks disagree most."""
+    title = "Conventions: PyTorch's, and how others differ"
+    with st.expander(title, icon=":material/rule:", expanded=kind == "gru"):
+        st.markdown(CONVENTIONS)
+        st.latex(GRU_TORCH)
+        st.markdown(GRU_OTHERS)
+        st.latex(GRU_BEFORE)
 
 
 def live_equations(p: CellParams, tr: Trace, t: int, j: int) -> None:

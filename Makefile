@@ -1,0 +1,53 @@
+# Two entry points: `make app` serves the explainer, `make test` runs the whole suite.
+# Installs are skipped while the stamp files in .venv are newer than the requirements.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8501
+# root installs system packages directly; anyone else goes through sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: app test lint venv chromium clean
+.DELETE_ON_ERROR:
+
+app: $(VENV)/.installed-runtime
+	$(BIN)/streamlit run Home.py --server.port $(PORT)
+
+test: chromium $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ -n "$(PYTEST_RC_FILE)" ]; then echo $$rc > "$(PYTEST_RC_FILE)"; fi; exit $$rc
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+venv: $(BIN)/python
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		$(APT) update && $(APT) install -y chromium; \
+	fi
+
+# a bare Debian python3 lacks ensurepip until python3-venv is installed
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV) && $(APT) update && $(APT) install -y python3-venv && \
+		$(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+# the dev set includes the runtime set, so it refreshes both stamps
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $(VENV)/.installed-runtime $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-results

@@ -1,0 +1,115 @@
+"""Shared fixtures: the app served by `streamlit run`, and a headless Chromium page."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1600, "height": 1000}
+HEALTH_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[str]:
+    """Serve Home.py with this interpreter's streamlit; yield the base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_dir = REPO / "test-results"
+    log_dir.mkdir(exist_ok=True)
+    log_path = log_dir / "streamlit-server.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "Home.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        # no "source changed" banners if files are edited while tests run
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while not healthy(base_url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            pytest.fail(f"streamlit did not become healthy; log:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.25)
+    yield base_url
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Debian Chromium for the session, driven by Playwright's sync API."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught page errors seen by `browser_page` during the test."""
+    return []
+
+
+@pytest.fixture
+def browser_page(chromium_browser, console_errors):
+    """A fresh 1600x1000 page (own context: no shared cookies or storage) per test."""
+    context = chromium_browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            console_errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+    yield page
+    context.close()
