@@ -1,5 +1,6 @@
 """Shared fixtures: the app served by `streamlit run`, and a headless Chromium page."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# every figure the tests build is validated by plotly (the app skips it for speed)
+os.environ["UNROLLED_VALIDATE_FIGURES"] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

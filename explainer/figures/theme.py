@@ -10,6 +10,8 @@ References: Okabe & Ito 2008, "Color Universal Design"; plotly docs on animation
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -70,35 +72,44 @@ TEMPLATE = go.layout.Template(
 )
 
 
+# plotly validates every property it is given: ~0.3 ms a slider step, 150 ms for a 500-step
+# player. The test suite turns validation on (tests/conftest.py), so every builder is checked
+# there, and the app skips it.
+VALIDATE = os.environ.get("UNROLLED_VALIDATE_FIGURES") == "1"
+
+
 def new_figure(**layout) -> go.Figure:
     """An empty figure in the project's template (explicit, so server-side exports match)."""
-    fig = go.Figure()
+    fig = go.Figure(_validate=VALIDATE)
     fig.update_layout(template=TEMPLATE, **layout)
     return fig
 
 
-def f32(a) -> list:
-    """Values as float32-rounded Python floats: half the JSON of float64, plenty for pixels.
-
-    Non-finite values become None so plotly leaves a gap (and JSON stays valid).
-    """
+def f32(a) -> np.ndarray:
+    """Values as a float32 array: plotly sends NumPy arrays as base64 typed arrays (4 bytes a
+    value, against ~18 characters for a float64 written as text). Non-finite values become NaN,
+    which plotly draws as a gap."""
     a = np.asarray(a, dtype=np.float32)
-    out = a.astype(object)
-    out[~np.isfinite(a)] = None
-    return out.tolist()
+    return np.where(np.isfinite(a), a, np.float32("nan"))
 
 
 def add_player(
-    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350
+    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True
 ) -> go.Figure:
     """Play/pause buttons and a step slider for ``fig.frames`` (named by ``labels``).
 
-    The animation runs in the browser; ``active`` is the frame shown first.
+    The animation runs in the browser; ``active`` is the frame shown first, and Play runs from
+    there (plotly has no current frame before the first animation, so ``fromcurrent`` alone
+    would start at frame 0). ``redraw=False`` suits frames that move only shapes and small
+    traces over large static heatmaps: it keeps playback smooth.
     """
     step_args = dict(mode="immediate", transition=dict(duration=0))
-    play = dict(frame=dict(duration=duration, redraw=True), fromcurrent=True, **step_args)
+    play = dict(frame=dict(duration=duration, redraw=redraw), fromcurrent=True, **step_args)
     pause = dict(frame=dict(duration=0, redraw=False), **step_args)
+    jump = {**pause, "frame": dict(duration=0, redraw=redraw)}
     chrome = dict(bgcolor=PANEL, bordercolor=GRID, font=dict(color=TEXT, size=16))
+    # past ~30 steps the tick labels collide: keep the ticks, hide their text
+    ticks = dict(font=dict(color=TEXT if len(labels) <= 30 else "rgba(0,0,0,0)", size=14))
     fig.update_layout(
         updatemenus=[
             dict(
@@ -111,7 +122,7 @@ def add_player(
                 pad=dict(t=10, r=10),
                 showactive=False,
                 buttons=[
-                    dict(label="▶ Play", method="animate", args=[None, play]),
+                    dict(label="▶ Play", method="animate", args=[list(labels[active:]), play]),
                     dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
                 ],
                 **chrome,
@@ -120,24 +131,28 @@ def add_player(
         sliders=[
             dict(
                 active=active,
-                x=0.2,
-                len=0.8,
+                x=0.3,
+                len=0.7,
                 y=-0.08,
                 yanchor="top",
                 pad=dict(t=10),
                 currentvalue=dict(prefix="step t = ", font=dict(color=TEXT, size=18)),
                 activebgcolor="#E69F00",
+                bgcolor=PANEL,
+                bordercolor=GRID,
                 tickcolor=MUTED,
-                steps=[
-                    dict(
-                        label=lab,
-                        method="animate",
-                        args=[[lab], {**pause, "frame": dict(duration=0, redraw=True)}],
-                    )
-                    for lab in labels
-                ],
-                **chrome,
+                steps=[dict(label=lab, method="animate", args=[[lab], jump]) for lab in labels],
+                **ticks,
             )
         ],
     )
+    return fig
+
+
+def aim_player(fig: go.Figure, labels: list[str], active: int) -> go.Figure:
+    """Point a figure built by ``add_player(fig, labels, ...)`` at another frame: the slider
+    shows it and Play runs from it (cheaper than rebuilding when only the step changed)."""
+    fig.layout.sliders[0].active = active
+    play = fig.layout.updatemenus[0].buttons[0]
+    play.args = [list(labels[active:]), play.args[1]]
     return fig

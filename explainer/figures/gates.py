@@ -1,0 +1,177 @@
+"""Gate figures shared by the LSTM and GRU pages, written once and parametrised by gate names.
+
+The LSTM's cell-state figures are in ``figures.lstm``, the GRU's in ``figures.gru``.
+
+Gate values in [0, 1] use the sequential map (zmin 0, zmax 1), signed values the diverging map
+centred at 0; each gate keeps its colour from ``theme.COLOURS``. Animated figures carry only
+what moves per frame (the step-t highlight and small per-step vectors); big arrays go out as
+float32 typed arrays (base64 in the JSON, about 5.3 bytes a value).
+
+References: Karpathy, Johnson & Fei-Fei 2015, "Visualizing and understanding recurrent
+networks" (arXiv:1506.02078; gate saturation); Jozefowicz, Zaremba & Sutskever 2015, "An
+empirical exploration of recurrent network architectures" (forget-gate bias 1).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.figures import theme
+from explainer.trace import Trace
+
+SIGMOID_GATES = ("i", "f", "o", "r", "z")  # in [0, 1]; g and n are tanh candidates
+LEFT, RIGHT = 0.1, 0.9  # saturation thresholds of Karpathy et al. 2015
+SATURATING = {"lstm": ("i", "f", "o"), "gru": ("r", "z")}
+SYMBOLS = {"i": "circle", "f": "square", "o": "diamond", "r": "circle", "z": "square"}
+MAX_TICKS = 48  # character labels on a time axis before they are thinned
+RING = dict(color="rgba(0,0,0,0)", line=dict(color=theme.TEXT, width=3))
+TOP_LEGEND = dict(orientation="h", y=1.0, yanchor="bottom", x=0)
+
+
+def arr(a) -> np.ndarray:
+    """float32 array: plotly writes it as a base64 typed array."""
+    return np.asarray(a, dtype=np.float32)
+
+
+def num(v: float) -> float | None:
+    """One number for a frame (plain JSON, 4 decimals); None if not finite."""
+    return round(float(v), 4) if math.isfinite(v) else None
+
+
+def panels(tr: Trace) -> list[tuple[str, np.ndarray]]:
+    """(name, (T, H) values): the cell's gates in PyTorch's order, then c_t (LSTM) and h_t."""
+    out = [(k, tr.gates[k]) for k in tr.gates]
+    if tr.c is not None:
+        out.append(("c", tr.c[1:]))
+    return out + [("h", tr.h[1:])]
+
+
+def frame_names(labels) -> list[str]:
+    """Unique frame names that read well on the player: '5 · c' (step, then its input)."""
+    return [f"{t} · {lab}" for t, lab in enumerate(labels, 1)]
+
+
+def time_ticks(labels) -> dict:
+    """x-axis ticks showing the input at each step; step numbers when T is too long for that
+    (every k-th character would read as nonsense)."""
+    if len(labels) > MAX_TICKS:
+        return dict(tickmode="auto", title_text="step t")
+    steps = list(range(1, len(labels) + 1))
+    return dict(
+        tickmode="array", tickvals=steps, ticktext=list(labels), tickangle=0, tickfont_size=15
+    )
+
+
+def highlight(t: int, colour: str = theme.TEXT) -> dict:
+    """The column of step t, drawn through every row of a figure."""
+    line = dict(color=colour, width=3)
+    return dict(type="rect", xref="x", yref="paper", y0=0, y1=1, x0=t - 0.5, x1=t + 0.5, line=line)
+
+
+def animate(fig: go.Figure, labels, t: int, frame) -> go.Figure:
+    """One frame per step (``frame(s)`` gives its dict: only what moves), theme's player
+    opened at step t. Frames are plain dicts: validating 500 ``go.Frame`` objects is slow."""
+    names = frame_names(labels)
+    fig.frames = [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)]
+    # frames carry shapes and scatter/bar data, which plotly moves without a full redraw;
+    # redrawing six 64 x 500 heatmaps per frame drops playback below 2 frames a second
+    return theme.add_player(fig, names, active=t - 1, redraw=False)
+
+
+def colour_axis(name: str) -> str:
+    """Gates share 0..1 (sequential); g, n, h share -1..1; c gets ±max|c| (diverging)."""
+    if name in SIGMOID_GATES:
+        return "coloraxis"
+    return "coloraxis3" if name == "c" else "coloraxis2"
+
+
+def gate_heatmaps(tr: Trace, labels, t: int) -> go.Figure:
+    """Small multiples, units x time, one row per gate (then c and h), step t highlighted.
+
+    Frames move only the highlight, so the JSON grows with T*H (not T*T*H).
+    """
+    rows = panels(tr)
+    fig = theme.new_figure(height=125 * len(rows) + 200, margin=dict(l=80, r=90, t=50, b=130))
+    fig.set_subplots(
+        rows=len(rows),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.3 / len(rows),
+        subplot_titles=[theme.GATE_NAMES[k] for k, _ in rows],
+    )
+    for row, (k, v) in enumerate(rows, 1):
+        heat = go.Heatmap(
+            z=arr(v.T),  # (H, T)
+            x0=1,
+            dx=1,
+            y0=0,
+            dy=1,
+            coloraxis=colour_axis(k),
+            hovertemplate=f"{k} = %{{z:.3f}}<br>step %{{x}}, unit %{{y}}<extra></extra>",
+        )
+        fig.add_trace(heat, row=row, col=1)
+    fig.update_yaxes(title_text="units", row=(len(rows) + 1) // 2, col=1)
+    for title, (k, _) in zip(fig.layout.annotations, rows, strict=True):
+        title.font = dict(color=theme.COLOURS[k], size=20)
+    _colour_bars(fig, [k for k, _ in rows], tr.c)
+    fig.update_xaxes(**time_ticks(labels), row=len(rows), col=1)
+    fig.update_layout(shapes=[highlight(t)])
+    return animate(fig, labels, t, lambda s: dict(layout=dict(shapes=[highlight(s)])))
+
+
+def _colour_bars(fig: go.Figure, names: list[str], c) -> None:
+    """One colour bar per scale, beside the first row that uses it."""
+    c_max = float(np.max(np.abs(c[np.isfinite(c)]), initial=1e-6)) if c is not None else 1.0
+    scales = {
+        "coloraxis": ("gate", dict(colorscale=theme.SEQUENTIAL, cmin=0, cmax=1)),
+        "coloraxis2": ("value", dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, cmid=0)),
+        "coloraxis3": ("c", dict(colorscale=theme.DIVERGING, cmin=-c_max, cmax=c_max, cmid=0)),
+    }
+    axes = [colour_axis(k) for k in names]
+    for axis, (title, spec) in scales.items():
+        if axis not in axes:
+            continue
+        row = axes.index(axis)
+        y0, y1 = fig.layout[f"yaxis{row + 1 if row else ''}"].domain
+        bar = dict(title=title, y=(y0 + y1) / 2, len=1.6 / len(names), thickness=14, x=1.02)
+        fig.update_layout({axis: dict(spec, colorbar=bar)})
+
+
+def saturation(gates: dict, names) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per unit, the share of steps a gate is left-saturated (< 0.1) and right-saturated (> 0.9)."""
+    return {k: ((gates[k] < LEFT).mean(axis=0), (gates[k] > RIGHT).mean(axis=0)) for k in names}
+
+
+def saturation_figure(tr: Trace, j: int) -> go.Figure:
+    """Karpathy et al.'s saturation plot: one marker per unit and gate; unit j ringed."""
+    names = SATURATING[tr.kind]
+    axis = dict(range=[-0.03, 1.03], tickformat=".0%")
+    fig = theme.new_figure(
+        title="How often is each gate shut or open?",
+        height=560,
+        xaxis=dict(axis, title="steps with gate < 0.1 (shut)"),
+        yaxis=dict(axis, title="steps with gate > 0.9 (open)"),
+        legend=TOP_LEGEND,
+        margin=dict(t=110),
+    )
+    # no unit can be shut and open for more than all of the steps
+    edge = dict(color=theme.GRID, dash="dot")
+    fig.add_scatter(x=[0, 1], y=[1, 0], mode="lines", line=edge, hoverinfo="skip", showlegend=False)
+    ring = dict(mode="markers", marker=dict(RING, size=28), legendgroup="j", hoverinfo="skip")
+    for k, (left, right) in saturation(tr.gates, names).items():
+        fig.add_scatter(
+            x=arr(left),
+            y=arr(right),
+            mode="markers",
+            name=f"gate {k}",
+            marker=dict(color=theme.COLOURS[k], symbol=SYMBOLS[k], size=14, opacity=0.85),
+            customdata=np.arange(tr.H),
+            hovertemplate=f"{k}, unit %{{customdata}}: shut %{{x:.0%}}, open %{{y:.0%}}"
+            "<extra></extra>",
+        )
+        mine = dict(x=[num(left[j])], y=[num(right[j])], name=f"unit j = {j}")
+        fig.add_scatter(**mine, showlegend=k == names[0], **ring)
+    return fig

@@ -1,0 +1,131 @@
+"""Panels of the gate pages (LSTM and GRU): each draws one figure with its formula and source;
+the page's own words come in as ``note`` or through ``beside``, so a presenter view can reuse
+the figures without them.
+
+References: Karpathy, Johnson & Fei-Fei 2015 (gate saturation); Jozefowicz, Zaremba &
+Sutskever 2015 (forget-gate bias 1); PyTorch docs for torch.nn.LSTM and torch.nn.GRU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from explainer import gradients
+from explainer.cells import BLOCKS, n_params
+from explainer.figures import gates, gru, lstm
+from explainer.scene import Scene
+from explainer.ui.panels import explain, show_figure
+from explainer.ui.view import time_cursor, unit_picker
+
+# the cell path alone, and what a forget bias b_f alone gives after 50 steps (f = sigma(b_f))
+MEMORY_LATEX = (
+    r"\begin{gathered}\frac{\partial c_T}{\partial c_{T-k}}\Big|_{\text{cell path}}"
+    r" = \prod_{s=T-k+1}^{T} f_s \\[4pt]"
+    r" \sigma(0)^{50} = 0.5^{50} \approx 9 \times 10^{-16} \\"
+    r" \sigma(1)^{50} \approx 0.73^{50} \approx 1.6 \times 10^{-7} \\"
+    r" \sigma(5)^{50} \approx 0.9933^{50} \approx 0.71\end{gathered}"
+)
+
+
+@contextmanager
+def beside(markdown: str, ratio: tuple[int, int] = (3, 1)) -> Iterator[None]:
+    """A figure (the body of the ``with``) with its explanation in a narrower column."""
+    left, right = st.columns(ratio, gap="large")
+    with right:
+        explain(markdown)
+    with left:
+        yield
+
+
+def pair() -> list:
+    """Two equal columns, for two figures side by side."""
+    return st.columns(2, gap="large")
+
+
+def step_and_unit(scene: Scene) -> tuple[int, int]:
+    """Notes on the input, then the step t and unit j that drive every panel below."""
+    for note in scene.seq.notices:
+        st.info(f"Note: {note}.")
+    left, right = st.columns(2, gap="large")
+    with left:
+        t = time_cursor(scene.trace.T)
+    with right:
+        j = unit_picker(scene.trace.H)
+    return t, j
+
+
+def gate_heatmaps(scene: Scene, t: int) -> None:
+    """Every gate, then c_t and h_t, as units x time; step t highlighted and animated."""
+    show_figure(gates.gate_heatmaps(scene.trace, scene.seq.labels, t), key="gates_heatmaps")
+
+
+def cell_belt(scene: Scene, t: int, j: int) -> None:
+    """The LSTM cell state of unit j: what is kept, what is written, what is read."""
+    show_figure(lstm.cell_belt(scene.trace, scene.seq.labels, t, j), key="gates_belt")
+
+
+def saturation(scene: Scene, j: int, note: str = "") -> None:
+    """Karpathy et al.'s saturation plot for this run's gates (``note``: words under it)."""
+    show_figure(gates.saturation_figure(scene.trace, j), key="gates_saturation")
+    if note:
+        explain(note)
+    st.caption(
+        "Saturation thresholds 0.1 and 0.9 as in Karpathy, Johnson & Fei-Fei (2015), "
+        "*Visualizing and Understanding Recurrent Networks*, arXiv:1506.02078."
+    )
+
+
+def forget_memory(scene: Scene, j: int, note: str = "") -> None:
+    """Cell-path memory of unit j next to the forget-bias reference curves."""
+    products = gradients.forget_gate_products(scene.trace)  # (T+1, H)
+    b_f = lstm.forget_bias_of(scene.params, j)
+    show_figure(lstm.memory_figure(products, b_f, j), key="gates_memory")
+    if note:
+        explain(note)
+    st.latex(MEMORY_LATEX)
+    st.caption(
+        "Jozefowicz, Zaremba & Sutskever (2015), *An Empirical Exploration of Recurrent Network "
+        "Architectures*, advise a forget-gate bias of 1. PyTorch draws it like every other "
+        "bias (b_ih and b_hh each uniform in ±1/√H), so f starts near 0.5."
+    )
+
+
+def keep_bars(scene: Scene, t: int, j: int) -> None:
+    """GRU: how much of h_{t-1} each unit keeps at step t, with the convention spelled out."""
+    st.latex(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1} \qquad \text{(PyTorch)}")
+    show_figure(gru.keep_bars(scene.trace, scene.seq.labels, t, j), key="gates_keep")
+    st.caption(
+        "$z$ near 1 keeps the old state, $z$ near 0 takes the new candidate $n_t$. d2l and Cho "
+        "et al. (2014, v3) apply the reset gate before the matmul, $W_{hn} (r_t \\odot h_{t-1})$; "
+        "some texts swap $z$ and $1 - z$."
+    )
+
+
+def param_counts(scene: Scene, note: str = "") -> None:
+    """Parameters of RNN, GRU and LSTM for this input size D and hidden size H."""
+    D, H = scene.params.input_size, scene.params.hidden_size
+    show_figure(gru.param_counts(D, H), key="gates_params")
+    if note:
+        explain(note)
+    st.latex(param_latex(D, H))
+
+
+def param_latex(D: int, H: int) -> str:
+    """G (HD + H^2 + 2H) with this run's numbers, then the count of each cell (one per line,
+    so it fits a half-width column)."""
+    per_block = H * D + H * H + 2 * H
+
+    def n(v: int) -> str:  # 12{,}345: no space after the thousands comma in maths
+        return f"{v:,}".replace(",", "{,}")
+
+    rows = [
+        r"\text{params} &= G\,(HD + H^2 + 2H)",
+        rf"&= G\,({H} \cdot {D} + {H}^2 + 2 \cdot {H}) = G \cdot {n(per_block)}",
+    ] + [
+        rf"\text{{{k.upper()}}} &= {len(BLOCKS[k])} \cdot {n(per_block)} = {n(n_params(k, D, H))}"
+        for k in ("rnn", "gru", "lstm")
+    ]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"

@@ -1,0 +1,106 @@
+"""The LSTM and GRU gate pages in headless Chromium: clean load, Play animates, deep links."""
+
+from urllib.parse import quote
+
+import pytest
+from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"lstm": "LSTM_gates", "gru": "GRU_gates"}
+LONG_TEXT = (
+    "It was the best of times, it was the worst of times, it was the age of wisdom, it was the "
+    "age of foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the "
+    "season of Light, it was the season of Darkness, it was the spring of hope, it was the "
+    "winter of despair, we had everything before us, we had nothing before us, we were all "
+    "going direct to Heaven, we were all going direct the other way."
+)
+# what the browser drew: the slider's step and the highlight's left edge, per chart
+STATE = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+    active: gd._fullLayout.sliders.length ? gd._fullLayout.sliders[0].active : null,
+    x0: gd._fullLayout.shapes.length ? gd._fullLayout.shapes[0].x0 : null,
+    y: gd._fullData.length && gd._fullData[0].y ? Array.from(gd._fullData[0].y) : null,
+    last_x: Array.from((gd._fullData[gd._fullData.length - 1] || {}).x || []),
+}))"""
+
+
+def chart_state(page, index: int) -> dict:
+    return page.evaluate(STATE)[index]
+
+
+def play(page, index: int) -> None:
+    chart = page.locator(".js-plotly-plot").nth(index)
+    chart.scroll_into_view_if_needed()
+    chart.locator(".updatemenu-button", has_text="Play").click()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_page_loads_cleanly(app_server, browser_page, console_errors, cell):
+    open_page(browser_page, f"{app_server}/{PAGES[cell]}")
+    assert_no_exception(browser_page)
+    assert browser_page.locator(".js-plotly-plot").count() == 4
+    screenshot(browser_page, f"gates-{cell}-defaults")
+    browser_page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    screenshot(browser_page, f"gates-{cell}-defaults-second-panel")
+    assert real_errors(console_errors) == []
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_play_moves_the_heatmap_highlight(app_server, browser_page, console_errors, cell):
+    open_page(browser_page, f"{app_server}/{PAGES[cell]}")
+    before = chart_state(browser_page, 0)
+    assert (before["active"], before["x0"]) == (4, 4.5)  # opens at t = 5
+    play(browser_page, 0)
+    browser_page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes[0].x0 > 6",
+        timeout=20_000,
+    )
+    after = chart_state(browser_page, 0)
+    assert after["active"] != before["active"] and after["x0"] == after["active"] + 0.5
+    assert real_errors(console_errors) == []
+
+
+def test_play_moves_the_lstm_belt_rings(app_server, browser_page, console_errors):
+    open_page(browser_page, f"{app_server}/LSTM_gates")
+    play(browser_page, 1)
+    browser_page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullLayout.sliders[0].active > 6",
+        timeout=20_000,
+    )
+    state = chart_state(browser_page, 1)
+    assert state["last_x"] == [state["active"] + 1] * 2  # the step line sits on step t
+    assert real_errors(console_errors) == []
+
+
+def test_play_changes_the_gru_keep_bars(app_server, browser_page, console_errors):
+    open_page(browser_page, f"{app_server}/GRU_gates")
+    before = chart_state(browser_page, 1)["y"]
+    play(browser_page, 1)
+    browser_page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullLayout.sliders[0].active > 6",
+        timeout=20_000,
+    )
+    assert chart_state(browser_page, 1)["y"] != before
+    assert real_errors(console_errors) == []
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_deep_link_restores_the_scene(app_server, browser_page, console_errors, cell):
+    open_page(browser_page, f"{app_server}/{PAGES[cell]}?seed=2&hidden_size=8&t=9&unit=3")
+    assert_no_exception(browser_page)
+    assert chart_state(browser_page, 0)["active"] == 8
+    assert chart_state(browser_page, 0)["x0"] == 8.5
+    assert browser_page.get_by_text("The equations at step t = 9, unit j = 3").is_visible()
+    assert real_errors(console_errors) == []
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_long_text_and_64_units(app_server, browser_page, console_errors, cell):
+    url = f"{app_server}/{PAGES[cell]}?hidden_size=64&t=120&text={quote(LONG_TEXT)}"
+    open_page(browser_page, url, timeout_ms=120_000)
+    assert_no_exception(browser_page)
+    assert chart_state(browser_page, 0)["active"] == 119
+    screenshot(browser_page, f"gates-{cell}-H64-long-text")
+    browser_page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    screenshot(browser_page, f"gates-{cell}-H64-long-text-second-panel")
+    assert real_errors(console_errors) == []
