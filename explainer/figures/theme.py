@@ -93,23 +93,37 @@ def f32(a) -> np.ndarray:
     return np.where(np.isfinite(a), a, np.float32("nan"))
 
 
+MAX_STOPS = 100  # plotly redraws every slider stop on every frame: 500 stops play at ~1.5 fps
+
+
+def _stops(labels: list[str], active: int, jump: dict) -> tuple[list[dict], int]:
+    """At most ~MAX_STOPS evenly spaced slider stops, always including ``active``; returns the
+    stops and the index of ``active`` among them."""
+    every = max(1, -(-len(labels) // MAX_STOPS))
+    picks = sorted(set(range(0, len(labels), every)) | {active, len(labels) - 1})
+    steps = [dict(label=labels[k], method="animate", args=[[labels[k]], jump]) for k in picks]
+    return steps, picks.index(active)
+
+
 def add_player(
     fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True
 ) -> go.Figure:
     """Play/pause buttons and a step slider for ``fig.frames`` (named by ``labels``).
 
-    The animation runs in the browser; ``active`` is the frame shown first, and Play runs from
-    there (plotly has no current frame before the first animation, so ``fromcurrent`` alone
-    would start at frame 0). ``redraw=False`` suits frames that move only shapes and small
-    traces over large static heatmaps: it keeps playback smooth.
+    The animation runs in the browser; ``active`` is the frame shown first, and Play runs every
+    frame from there (plotly has no current frame before the first animation, so
+    ``fromcurrent`` alone would start at frame 0). ``redraw=False`` keeps playback smooth when
+    frames move only layout shapes over large heatmaps; frames that carry trace data need
+    ``redraw=True`` beside a heatmap (plotly.js 3 drops the heatmap's image otherwise).
     """
     step_args = dict(mode="immediate", transition=dict(duration=0))
     play = dict(frame=dict(duration=duration, redraw=redraw), fromcurrent=True, **step_args)
     pause = dict(frame=dict(duration=0, redraw=False), **step_args)
     jump = {**pause, "frame": dict(duration=0, redraw=redraw)}
+    steps, at = _stops(labels, active, jump)
     chrome = dict(bgcolor=PANEL, bordercolor=GRID, font=dict(color=TEXT, size=16))
-    # past ~30 steps the tick labels collide: keep the ticks, hide their text
-    ticks = dict(font=dict(color=TEXT if len(labels) <= 30 else "rgba(0,0,0,0)", size=14))
+    # past ~30 stops the tick labels collide: keep the ticks, hide their text
+    ticks = dict(font=dict(color=TEXT if len(steps) <= 30 else "rgba(0,0,0,0)", size=14))
     fig.update_layout(
         updatemenus=[
             dict(
@@ -130,18 +144,21 @@ def add_player(
         ],
         sliders=[
             dict(
-                active=active,
+                active=at,
                 x=0.3,
                 len=0.7,
                 y=-0.08,
                 yanchor="top",
                 pad=dict(t=10),
-                currentvalue=dict(prefix="step t = ", font=dict(color=TEXT, size=18)),
+                # the current step sits at the slider's right end, clear of the buttons
+                currentvalue=dict(
+                    prefix="step t = ", xanchor="right", font=dict(color=TEXT, size=18)
+                ),
                 activebgcolor="#E69F00",
                 bgcolor=PANEL,
                 bordercolor=GRID,
                 tickcolor=MUTED,
-                steps=[dict(label=lab, method="animate", args=[[lab], jump]) for lab in labels],
+                steps=steps,
                 **ticks,
             )
         ],
@@ -152,7 +169,8 @@ def add_player(
 def aim_player(fig: go.Figure, labels: list[str], active: int) -> go.Figure:
     """Point a figure built by ``add_player(fig, labels, ...)`` at another frame: the slider
     shows it and Play runs from it (cheaper than rebuilding when only the step changed)."""
-    fig.layout.sliders[0].active = active
-    play = fig.layout.updatemenus[0].buttons[0]
+    slider, play = fig.layout.sliders[0], fig.layout.updatemenus[0].buttons[0]
+    jump = slider.steps[0].args[1]
+    slider.steps, slider.active = _stops(labels, active, jump)
     play.args = [list(labels[active:]), play.args[1]]
     return fig

@@ -46,9 +46,7 @@ def pair() -> list:
 
 
 def step_and_unit(scene: Scene) -> tuple[int, int]:
-    """Notes on the input, then the step t and unit j that drive every panel below."""
-    for note in scene.seq.notices:
-        st.info(f"Note: {note}.")
+    """The step t and unit j that drive every panel below."""
     left, right = st.columns(2, gap="large")
     with left:
         t = time_cursor(scene.trace.T)

@@ -12,13 +12,17 @@ BOUND = dict(bind="query-params", persist_state="session")
 
 
 def scene_or_stop(cfg: RunConfig) -> Scene:
-    """The cached run for ``cfg``; bad input gets a clear message and the page stops there
-    (the sidebar stays, so nothing typed is lost)."""
+    """The cached run for ``cfg``, with notes on what changed in the input (e.g. text cut to
+    500 characters); bad input gets a clear message and the page stops there (the sidebar
+    stays, so nothing typed is lost)."""
     try:
-        return cached_scene(cfg)
+        scene = cached_scene(cfg)
     except ValueError as err:
         st.error(f"This input cannot be run: {err}.", icon="✋")
         st.stop()
+    for note in scene.seq.notices:
+        st.info(f"Note: {note}.", icon="✂️")
+    return scene
 
 
 def _bounded(key: str, lo: int, hi: int, default: int) -> int:

@@ -1,0 +1,418 @@
+"""The unrolled network in one animated figure: the chain of cells over a window of steps, the
+readout's guesses at step t, every hidden state as a units x time heatmap, and h_t as bars.
+
+One figure, one player: Play moves every panel together. The boxes and arrows of a window of
+W = 12 cells are drawn once; a frame sends only the few dozen labels printed on that window, the
+two highlights, the readout at t and the H values of h_t (float32), so the JSON grows linearly
+in T*H. The heatmap is sent once.
+
+Frames are plain JSON dicts (``FramedFigure``): plotly validates each ``go.Frame`` (about 1 ms)
+and deep-copies it again on export, which would cost over a second at T = 500 on every rerun.
+The tests validate them with ``go.Frame`` instead.
+
+Drawn like Olah's "Understanding LSTM Networks" (2015): x_t below each cell, h_t above it, the
+recurrent arrow h_{t-1} -> cell_t between neighbours, the LSTM's cell-state line along the top.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.figures import theme
+
+WINDOW = 12  # cells drawn at once; longer sequences scroll
+TOP_K = 5  # readout guesses listed at step t
+SLIDER_STEPS = 100  # at most this many (plus t) stops on the player's slider
+HALF = 0.36  # half width of a cell box (steps are 1 apart)
+# heights in the diagram's units: step number, input, cell box, hidden-state box, guess, top
+Y = dict(step=-0.2, x=0.8, cell=(2.0, 4.4), h=(5.2, 6.6), guess=7.8, top=8.9)
+X_RANGE = (-1.3, 1.1)  # the chain's x axis runs from X_RANGE[0] to W - 1 + X_RANGE[1]
+# paper domains (x, y) of the panels: the chain across the top, the rest below it
+DOMAIN = dict(
+    chain=((0.0, 1.0), (0.56, 1.0)),
+    heatmap=((0.0, 0.58), (0.0, 0.4)),
+    bars=((0.67, 0.79), (0.0, 0.4)),
+    readout=((0.89, 1.0), (0.0, 0.4)),
+)
+ROW_NAMES = ["1st", "2nd", "3rd", "4th", "5th", "true next"]
+HIGHLIGHT = theme.COLOURS["accent"]
+PLAIN = dict(type="scatter", xaxis="x", yaxis="y", hoverinfo="skip", showlegend=False)
+
+
+class FramedFigure(go.Figure):
+    """A ``go.Figure`` whose animation frames are plain dicts, added only when exported.
+
+    Every value in it is already JSON (lists, strings, float32 ``packed`` specs), so ``to_dict``
+    hands out its parts (copied one level deep) without plotly's deep copy and numpy scan.
+    """
+
+    def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._raw_frames = raw_frames or []
+
+    @property
+    def raw_frames(self) -> list[dict]:
+        return self._raw_frames
+
+    def to_dict(self) -> dict:
+        out = {"data": [dict(trace) for trace in self._data], "layout": dict(self._layout)}
+        if self._raw_frames:
+            out["frames"] = self._raw_frames
+        return out
+
+
+def _f4(a) -> np.ndarray:
+    with np.errstate(over="ignore"):  # beyond float32's range: inf, then a gap
+        return np.ascontiguousarray(theme.f32(a), dtype="<f4")
+
+
+def _spec(a: np.ndarray) -> dict:
+    spec = {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+    if a.ndim > 1:  # row-major, like numpy
+        spec["shape"] = ",".join(str(n) for n in a.shape)
+    return spec
+
+
+def packed(a) -> dict:
+    """``theme.f32`` as the typed-array spec plotly would send for it (``bdata``, 5.3 characters
+    a value), written here because raw frames skip plotly's own conversion."""
+    return _spec(_f4(a))
+
+
+def packed_rows(a) -> list[dict]:
+    """``packed`` of each row of a 2-D array (one frame's values per row)."""
+    return [_spec(row) for row in _f4(a)]
+
+
+def window_start(t: int, T: int, width: int = WINDOW) -> int:
+    """First step of the window of ``width`` cells drawn around step t (1-based)."""
+    return int(min(max(t - width // 2, 1), max(T - width + 1, 1)))
+
+
+def softmax(y: np.ndarray) -> np.ndarray:
+    """Row-wise softmax; rows with inf/NaN come out NaN instead of raising."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = np.exp(y - np.max(y, axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def shorts(values) -> list[str]:
+    """Values printed on the figure: two decimals, huge ones in powers of ten, overflow named."""
+    out = []
+    for v in np.asarray(values, dtype=float).ravel().tolist():  # python floats format fast
+        if abs(v) < 1e3:
+            out.append(f"{v:.2f}")
+        elif v != v:
+            out.append("NaN")
+        elif abs(v) == np.inf:
+            out.append("+∞" if v > 0 else "−∞")
+        else:
+            out.append(f"{v:.0e}")
+    return out
+
+
+def finite(values) -> list:
+    """Values for a JSON list: 4 decimals, None (a gap) for inf/NaN."""
+    a = np.round(np.asarray(values, dtype=float), 4)
+    return np.where(np.isfinite(a), a, None).tolist()
+
+
+def readout_rows(scene) -> dict:
+    """What the readout panel shows at each step.
+
+    Text and copy (cross-entropy): the top-5 guesses with their probabilities, then the true next
+    symbol; ``value`` (T, 6), ``name`` (T, 6), ``hit`` (T, 6) marks the true one. Numbers, sine,
+    adding (squared error): the prediction and the target, ``value`` (T, 2).
+    """
+    seq, y = scene.seq, scene.trace.y  # y: (T, O)
+    T = y.shape[0]
+    if seq.loss == "xent":
+        p = np.nan_to_num(softmax(y), nan=0.0)  # (T, O)
+        order = np.argsort(-p, axis=1, kind="stable")[:, : min(TOP_K, p.shape[1])]  # (T, k)
+        true = np.asarray(seq.target).reshape(T)  # (T,)
+        ids = np.concatenate([order, true[:, None]], axis=1)  # (T, k+1)
+        names = np.asarray(seq.output_labels, dtype=object)[ids]
+        return dict(
+            value=np.take_along_axis(p, ids, axis=1),
+            name=names,
+            hit=ids == true[:, None],
+            guess=names[:, 0],
+        )
+    target = np.asarray(seq.target, dtype=float).reshape(-1)
+    target = np.full(T, target[-1]) if seq.where == "last" else target[:T]
+    return dict(
+        value=np.stack([y[:, 0], target], axis=1),  # (T, 2)
+        name=None,
+        hit=None,
+        guess=np.array(shorts(y[:, 0]), dtype=object),
+    )
+
+
+def symmetric_range(a: np.ndarray, floor: float = 1.0) -> list[float]:
+    """[-m, m] covering every finite value (at least ``floor``), so bars never jump."""
+    finite = np.abs(a[np.isfinite(a)])
+    m = float(max(floor, finite.max() if finite.size else floor)) * 1.05
+    return [-m, m]
+
+
+def box(x0: float, x1: float, y0: float, y1: float) -> dict:
+    """A closed rectangle as scatter coordinates."""
+    return dict(x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0])
+
+
+def chain_drawing(W: int, kind: str) -> list[dict]:
+    """Boxes and arrows of W cells (cell k at x = k), as a few scatter traces: plotly redraws
+    every shape and annotation on every frame, which made playback crawl."""
+    lo, hi = Y["cell"]
+    lines = [((lo + hi) / 2, theme.COLOURS["h"])]
+    if kind == "lstm":  # h enters low, the cell state c runs along the top
+        lines = [(lo + 0.6, theme.COLOURS["h"]), (hi - 0.6, theme.COLOURS["c"])]
+    arrows: dict[str, list] = {}  # colour -> [(x0, y0, x1, y1), ...]
+    for k in range(W):
+        for y0, y1 in ((Y["x"] + 0.5, lo), (hi, Y["h"][0]), (Y["h"][1], Y["guess"] - 0.5)):
+            arrows.setdefault(theme.MUTED, []).append((k, y0, k, y1))  # x -> cell -> h -> guess
+        for y, colour in lines:  # h_{t-1} (and c_{t-1}) -> cell_t, also into the first cell
+            arrows.setdefault(colour, []).append((k - 1 + HALF + 0.04, y, k - HALF, y))
+    for y, colour in lines:  # and on to the steps after the window
+        arrows[colour].append((W - 1 + HALF, y, W - 1 + HALF + 0.3, y))
+
+    def boxes(y0: float, y1: float) -> dict:
+        xs, ys = [], []
+        for k in range(W):
+            b = box(k - HALF, k + HALF, y0, y1)
+            xs += b["x"] + [None]
+            ys += b["y"] + [None]
+        return dict(x=xs, y=ys)
+
+    traces = [
+        dict(PLAIN, **boxes(lo, hi), mode="lines", fill="toself", fillcolor=theme.PANEL,
+             line=dict(color=theme.MUTED, width=2)),
+        dict(PLAIN, **boxes(*Y["h"]), mode="lines", line=dict(color=theme.COLOURS["h"], width=2)),
+    ]  # fmt: skip
+    for colour, segments in arrows.items():
+        xs, ys, heads = [], [], []
+        for x0, y0, x1, y1 in segments:
+            up = x0 == x1
+            x1, y1 = (x1, y1 - 0.1) if up else (x1 - 0.06, y1)  # the head's tip meets the box
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+            heads.append((x1, y1, "triangle-up" if up else "triangle-right"))
+        hx, hy, symbols = (list(v) for v in zip(*heads, strict=True))
+        traces.append(dict(PLAIN, x=xs, y=ys, mode="lines", line=dict(color=colour, width=2.5)))
+        traces.append(dict(PLAIN, x=hx, y=hy, mode="markers",
+                           marker=dict(color=colour, size=11, symbol=symbols)))  # fmt: skip
+    return traces
+
+
+def chain_labels(scene, ro: dict, j: int) -> tuple[np.ndarray, list[tuple]]:
+    """What is printed on the chain at each step, (T, rows) strings, and each row's
+    (height, font size, colour): step number, input, h_t of unit j, top guess (and c_t)."""
+    tr, seq = scene.trace, scene.seq
+    widest = max(len(label) for label in seq.labels)
+    input_size = 26 if widest <= 2 else (20 if widest <= 4 else 16)  # numbers need room
+    rows = [
+        ([f"t={k}" for k in range(1, tr.T + 1)], (Y["step"], 14, theme.MUTED)),
+        (seq.labels, (Y["x"], input_size, theme.TEXT)),
+        (shorts(tr.h[1:, j]), (sum(Y["h"]) / 2, 15, theme.TEXT)),
+        (ro["guess"], (Y["guess"], 20, theme.COLOURS["g"])),
+    ]
+    if tr.c is not None:  # the cell state of unit j, inside the top of each cell
+        rows.append((shorts(tr.c[1:, j]), (Y["cell"][1] - 0.3, 14, theme.COLOURS["c"])))
+    text = np.array([list(r) for r, _ in rows], dtype=object).T  # (T, rows)
+    return text, [style for _, style in rows]
+
+
+def chain_text_trace(W: int, styles: list[tuple], text: list[str]) -> dict:
+    """One text trace for the whole window: rows x slots, then the window's edges and caption."""
+    heights, sizes, colours = zip(*styles, strict=True)
+    mid = sum(Y["cell"]) / 2
+    return dict(
+        PLAIN, mode="text", text=text,
+        x=np.tile(np.arange(W), len(styles)).tolist() + [X_RANGE[0] + 0.35, W - 0.2, (W - 1) / 2],
+        y=np.repeat(heights, W).tolist() + [mid, mid, Y["top"]],
+        textfont=dict(size=np.repeat(sizes, W).tolist() + [18, 18, 18],
+                      color=np.repeat(colours, W).tolist() + [theme.MUTED] * 3),
+    )  # fmt: skip
+
+
+def readout_frames(ro: dict) -> list[dict]:
+    """The readout bars at each step: values, their labels and (for symbols) which is true."""
+    value = ro["value"]  # (T, rows)
+    bars, text = finite(value), np.reshape(shorts(value), value.shape).tolist()
+    if ro["name"] is None:  # upright bars: prediction and target
+        return [dict(y=b, text=s) for b, s in zip(bars, text, strict=True)]
+    pct = [f"{p:.0%}" for p in value.ravel().tolist()]
+    names = [f"{n}  {p}" for n, p in zip(ro["name"].ravel().tolist(), pct, strict=True)]
+    names = np.reshape(np.array(names, dtype=object), value.shape).tolist()
+    colours = np.where(ro["hit"], theme.COLOURS["g"], theme.COLOURS["i"]).tolist()
+    return [
+        dict(x=b, text=n, marker=dict(color=c))
+        for b, n, c in zip(bars, names, colours, strict=True)
+    ]
+
+
+def readout_trace(first: dict) -> dict:
+    """Bars of the readout at step t: across for symbols, upright for predicted values."""
+    across = "x" in first
+    rows = list(range(len(first["x" if across else "y"])))
+    return dict(
+        PLAIN, type="bar", xaxis="x2", yaxis="y2", orientation="h" if across else "v",
+        **{"marker": dict(color=[theme.COLOURS["i"], theme.COLOURS["g"]]), **first},
+        **({"y": rows[::-1]} if across else {"x": rows}),
+        textposition="outside", cliponaxis=False, textfont=dict(size=17),
+    )  # fmt: skip
+
+
+def unrolled_figure(scene, t: int, j: int) -> FramedFigure:
+    """The unrolled network opening at step t (1..T), with unit j's numbers on the chain.
+
+    Traces: heatmap, unit j's row, the chain's boxes and arrows (static), then the animated
+    ones: chain highlight, chain labels, readout bars, heatmap column, bars of h_t.
+    """
+    tr = scene.trace
+    T, H = tr.T, tr.H
+    W = min(WINDOW, T)
+    ro = readout_rows(scene)
+    labels, styles = chain_labels(scene, ro, j)
+    readouts = readout_frames(ro)
+    bars = packed_rows(tr.h)  # bars[k]: h_k
+
+    def frame(k: int) -> list[dict]:
+        """Everything that changes at step k, one dict per animated trace."""
+        s = window_start(k, T, W)
+        edges = [
+            "h<sub>0</sub>" if s == 1 else "⋯",
+            "⋯" if s + W - 1 < T else "",
+            f"steps {s}–{s + W - 1} of {T}" if W < T else f"all {T} steps",
+        ]
+        return [
+            box(k - s - 0.45, k - s + 0.45, Y["step"] - 0.5, Y["guess"] + 0.5),
+            dict(text=labels[s - 1 : s - 1 + W].T.ravel().tolist() + edges),
+            readouts[k - 1],
+            box(k - 0.5, k + 0.5, -0.5, H - 0.5),
+            dict(x=bars[k]),
+        ]
+
+    first = frame(t)
+    heatmap = dict(
+        type="heatmap", z=packed(tr.h[1:].T), x=list(range(1, T + 1)), y=list(range(H)),
+        xaxis="x3", yaxis="y3", colorscale=theme.DIVERGING, zmid=0,
+        colorbar=dict(title=dict(text="h", side="top"), x=DOMAIN["heatmap"][0][1] + 0.01,
+                      xanchor="left", y=0, yanchor="bottom", len=0.4, thickness=14),
+        hovertemplate="step %{x}, unit %{y}<br>h = %{z:.3f}<extra></extra>",
+    )  # fmt: skip
+    unit_row = dict(PLAIN, **box(0.5, T + 0.5, j - 0.5, j + 0.5), mode="lines", xaxis="x3",
+                    yaxis="y3", line=dict(color=theme.MUTED, width=1, dash="dot"))  # fmt: skip
+    static = [heatmap, unit_row, *chain_drawing(W, tr.kind)]
+    animated = [
+        dict(PLAIN, **first[0], mode="lines", fill="toself", fillcolor="rgba(240,228,66,0.12)",
+             line=dict(color=HIGHLIGHT, width=2)),
+        chain_text_trace(W, styles, first[1]["text"]),
+        readout_trace(first[2]),
+        dict(PLAIN, **first[3], mode="lines", xaxis="x3", yaxis="y3",
+             line=dict(color=HIGHLIGHT, width=3)),
+        dict(type="bar", **first[4], y=list(range(H)), orientation="h", xaxis="x4", yaxis="y4",
+             marker=dict(color=[HIGHLIGHT if u == j else theme.COLOURS["h"] for u in range(H)]),
+             hovertemplate="unit %{y}: h = %{x:.3f}<extra></extra>", showlegend=False),
+    ]  # fmt: skip
+    indices = list(range(len(static), len(static) + len(animated)))
+    frames = [dict(name=str(k), data=frame(k), traces=indices) for k in range(1, T + 1)]
+    layout = {**chain_layout(scene, ro, W, j), **player(T, t)}
+    # validated in the tests only, like theme.new_figure (10-30 ms a rerun otherwise)
+    return FramedFigure(
+        data=static + animated, layout=layout, raw_frames=frames, _validate=theme.VALIDATE
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _chrome(T: int) -> dict:
+    """The theme's play/pause buttons and a slider with ~100 stops for T steps (the slider
+    redraws every stop's label on every frame). Cached: plotly validates each stop."""
+    stops = [str(k) for k in sorted({*range(1, T + 1, -(-T // SLIDER_STEPS)), T})]
+    chrome = theme.add_player(go.Figure(), stops).layout.to_plotly_json()
+    return dict(sliders=chrome["sliders"], updatemenus=chrome["updatemenus"])
+
+
+def player(T: int, t: int) -> dict:
+    """Player chrome opening at step t: the slider stops there, and Play runs every frame
+    from t (the theme's Play runs the slider's stops, only ~100 of them here); a paused run
+    resumes where it stopped."""
+    chrome = _chrome(T)
+    slider = dict(chrome["sliders"][0])
+    steps = list(slider["steps"])
+    labels = [step["label"] for step in steps]
+    if str(t) not in labels:  # add a stop at t, like its neighbours
+        at = next(i for i, label in enumerate(labels) if int(label) > t)
+        args = [[str(t)], steps[at]["args"][1]]
+        steps.insert(at, {**steps[at], "label": str(t), "args": args})
+        labels.insert(at, str(t))
+    slider.update(steps=steps, active=labels.index(str(t)))
+    menu = chrome["updatemenus"][0]
+    play, pause = menu["buttons"]
+    play = {**play, "args": [[str(k) for k in range(t, T + 1)], play["args"][1]]}
+    return dict(sliders=[slider], updatemenus=[{**menu, "buttons": [play, pause]}])
+
+
+def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
+    """Axes of the four panels; every range is fixed so nothing jumps during playback."""
+    tr, seq = scene.trace, scene.seq
+    T, H = tr.T, tr.H
+    xent = seq.loss == "xent"
+    muted = dict(color=theme.MUTED, size=16)
+    if xent:  # room for the best guess of any step and its label
+        top = min(1.0, float(np.max(ro["value"], initial=0.0)))
+        n = ro["value"].shape[1]
+        names = ROW_NAMES[: n - 1] + [ROW_NAMES[-1]]
+        readout_x = dict(range=[0, top * 1.8 + 0.02], tickformat=".0%", nticks=3)
+        readout_y = dict(range=[-0.6, n - 0.4], tickvals=list(range(n))[::-1], ticktext=names)
+        shown = list(range(1, T + 1, -(-T // 48)))  # the characters read, at most 48
+        steps_x = dict(tickvals=shown, ticktext=[seq.labels[k - 1] for k in shown],
+                       tickfont=dict(color=theme.MUTED, size=14))  # fmt: skip
+    else:
+        names = ["ŷ<sub>t</sub>", "target at T" if seq.where == "last" else "target"]
+        readout_x = dict(range=[-0.6, 1.6], tickvals=[0, 1], ticktext=names)
+        readout_y = dict(range=[1.3 * v for v in symmetric_range(ro["value"])], nticks=4)
+        steps_x = dict(nticks=10, tickfont=muted, tickformat="d")
+        if T <= 20:  # whole steps only
+            steps_x.update(tickvals=list(range(1, T + 1)), nticks=None)
+    titles = [
+        ("chain", f"the same {theme.CELL_NAMES[tr.kind]} cell at every step"),
+        ("readout", "readout at step t" if xent else "prediction at t"),
+        ("heatmap", "memory: h<sub>t</sub> of every unit (rows) at every step"),
+        ("bars", "h<sub>t</sub> at step t"),
+    ]
+    annotations = [
+        dict(text=text, x=sum(DOMAIN[panel][0]) / 2, y=DOMAIN[panel][1][1] + 0.01, xref="paper",
+             yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+             font=dict(size=20))
+        for panel, text in titles
+    ]  # fmt: skip
+    rows_y = [Y["x"], sum(Y["cell"]) / 2, sum(Y["h"]) / 2, Y["guess"]]
+    rows_text = ["input x<sub>t</sub>", "cell", f"h<sub>t</sub> unit {j}", "top guess"]
+    if tr.c is not None:  # the cell state's values sit in the top of each cell
+        rows_y.append(Y["cell"][1] - 0.3)
+        rows_text.append(f"<span style='color:{theme.COLOURS['c']}'>c<sub>t</sub> unit {j}</span>")
+    return dict(
+        template=theme.TEMPLATE, height=820, bargap=0.25, showlegend=False,
+        margin=dict(l=150, r=30, t=50, b=110), annotations=annotations,
+        # room for a full window even when T < 12, so cells keep their size
+        xaxis=dict(domain=DOMAIN["chain"][0], anchor="y", visible=False,
+                   range=[X_RANGE[0], WINDOW - 1 + X_RANGE[1]]),
+        yaxis=dict(domain=DOMAIN["chain"][1], anchor="x", range=[Y["step"] - 0.6, Y["top"] + 0.4],
+                   showgrid=False, zeroline=False, tickvals=rows_y, ticktext=rows_text,
+                   tickfont=muted),
+        xaxis2=dict(domain=DOMAIN["readout"][0], anchor="y2", tickfont=muted, **readout_x),
+        yaxis2=dict(domain=DOMAIN["readout"][1], anchor="x2", tickfont=muted, **readout_y),
+        xaxis3=dict(domain=DOMAIN["heatmap"][0], anchor="y3", range=[0.5, T + 0.5],
+                    tickangle=0, showgrid=False, **steps_x),
+        yaxis3=dict(domain=DOMAIN["heatmap"][1], anchor="x3", range=[-0.5, H - 0.5],
+                    showgrid=False, title=dict(text="unit"), tickfont=muted),
+        xaxis4=dict(domain=DOMAIN["bars"][0], anchor="y4", range=symmetric_range(tr.h[1:]),
+                    nticks=3, tickfont=muted),
+        yaxis4=dict(domain=DOMAIN["bars"][1], anchor="x4", matches="y3", showticklabels=False,
+                    showgrid=False),
+    )  # fmt: skip

@@ -1,0 +1,256 @@
+"""The unrolled-network figure, built without streamlit: traces, axes, frames, sizes, colours."""
+
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from explainer.config import RunConfig
+from explainer.figures import theme
+from explainer.figures import unrolled as fu
+from explainer.scene import make_scene
+
+# trace order: heatmap, unit j's row, the chain's boxes and arrows, then the animated five
+ANIMATED = ("chain highlight", "chain labels", "readout", "heatmap column", "h_t bars")
+
+
+def scene(**changes):
+    return make_scene(RunConfig(**changes))
+
+
+def decode(spec) -> np.ndarray:
+    """A plotly typed-array spec back to numpy (shape included)."""
+    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
+    return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
+
+
+def animated(fig) -> list:
+    """The animated traces, in the order a frame lists them."""
+    return [fig.data[i] for i in fig.raw_frames[0]["traces"]]
+
+
+def frame(fig, k: int) -> dict:
+    return fig.raw_frames[k - 1]
+
+
+@pytest.fixture(scope="module")
+def default():
+    s = scene()
+    return s, fu.unrolled_figure(s, 5, 2)
+
+
+@pytest.fixture(scope="module")
+def long_run():
+    s = scene(source="sine", seq_len=500, hidden_size=64)
+    return s, fu.unrolled_figure(s, 250, 3)
+
+
+def test_window_start_keeps_t_inside_a_window_of_twelve():
+    assert fu.window_start(1, 500) == 1
+    assert fu.window_start(250, 500) == 244
+    assert fu.window_start(500, 500) == 489
+    assert fu.window_start(3, 5, width=5) == 1
+    for t in range(1, 41):
+        s = fu.window_start(t, 40)
+        assert s <= t < s + fu.WINDOW and 1 <= s <= 40 - fu.WINDOW + 1
+
+
+def test_packed_is_float32_with_shape_and_gaps_for_overflow():
+    spec = fu.packed(np.array([[1.5, np.inf], [np.nan, -2.0], [1e39, 0.1]]))
+    assert spec["dtype"] == "f4" and spec["shape"] == "3,2"
+    a = decode(spec)
+    assert a.dtype == np.float32 and a.shape == (3, 2)
+    assert a[0, 0] == 1.5 and a[1, 1] == -2.0 and a[2, 1] == np.float32(0.1)
+    assert np.isnan(a[0, 1]) and np.isnan(a[1, 0]) and np.isnan(a[2, 0])  # 1e39 overflows f4
+
+
+def test_figure_has_heatmap_chain_and_five_animated_traces(default):
+    s, fig = default
+    assert fig.data[0].type == "heatmap"
+    assert [t.type for t in animated(fig)] == ["scatter", "scatter", "bar", "scatter", "bar"]
+    z = decode(fig.data[0].z)
+    np.testing.assert_allclose(z, s.trace.h[1:].T.astype(np.float32))  # (H, T): units x steps
+    assert fig.data[0].colorscale == tuple(tuple(c) for c in theme.DIVERGING)
+    assert fig.data[0].zmid == 0
+    assert fig.layout.template.layout.font.size == 18  # the project's template, explicitly
+
+
+def test_heatmap_steps_are_labelled_by_the_characters_read(default):
+    s, fig = default
+    assert list(fig.layout.xaxis3.ticktext) == list(s.seq.labels)  # 46 steps: every one shown
+    assert list(fig.layout.xaxis3.tickvals) == list(range(1, s.trace.T + 1))
+    assert fig.layout.yaxis3.title.text == "unit"
+    assert fig.layout.yaxis4.matches == "y3"  # the bars line up with the heatmap's rows
+
+
+def test_one_frame_per_step_named_by_step(default, long_run):
+    for s, fig in (default, long_run):
+        assert [f["name"] for f in fig.raw_frames] == [str(k) for k in range(1, s.trace.T + 1)]
+        assert not fig.frames  # frames travel as plain dicts, not validated go.Frame objects
+
+
+def test_frames_are_valid_plotly(default):
+    _, fig = default
+    go.Figure(fig.to_dict())  # validates layout, traces and every frame
+
+
+@pytest.mark.parametrize("changes", [{}, {"cell": "lstm", "source": "sine"}, {"source": "copy"}])
+def test_to_dict_is_plain_json(changes):
+    # to_dict skips plotly's deep copy and numpy scan: it must hold nothing but JSON
+    fig = fu.unrolled_figure(scene(**changes), 3, 1)
+    text = json.dumps(fig.to_dict(), allow_nan=False)
+    assert json.loads(text)["frames"][0]["name"] == "1"
+    ours = json.loads(pio.to_json(fig, validate=False))
+    plotlys = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
+    assert (ours["data"], ours["layout"]) == (plotlys["data"], plotlys["layout"])
+
+
+def test_figure_opens_at_step_t(default):
+    s, fig = default
+    opening = frame(fig, 5)["data"]
+    traces = animated(fig)
+    assert list(traces[0].x) == opening[0]["x"]  # chain highlight
+    assert list(traces[1].text) == opening[1]["text"]  # chain labels
+    assert list(traces[3].x) == opening[3]["x"]  # heatmap column
+    np.testing.assert_array_equal(decode(traces[4].x), s.trace.h[5].astype(np.float32))
+    slider = fig.layout.sliders[0]
+    assert slider.steps[slider.active].label == "5"
+    play = fig.layout.updatemenus[0].buttons[0]
+    assert play.label == "▶ Play" and list(play.args[0]) == [
+        str(k) for k in range(5, s.trace.T + 1)
+    ]
+
+
+def test_slider_keeps_about_a_hundred_stops_including_t(long_run):
+    _, fig = long_run
+    labels = [step.label for step in fig.layout.sliders[0].steps]
+    assert len(labels) <= fu.SLIDER_STEPS + 2
+    assert labels[0] == "1" and labels[-1] == "500" and "250" in labels
+    assert labels[fig.layout.sliders[0].active] == "250"
+
+
+def test_frame_carries_only_what_changes(default, long_run):
+    for s, fig in (default, long_run):
+        H, f = s.trace.H, frame(fig, 7)
+        assert set(f) == {"name", "data", "traces"}  # no layout, no static traces
+        assert [set(d) for d in f["data"]] == [
+            {"x", "y"},
+            {"text"},
+            {"x", "text", "marker"} if s.seq.loss == "xent" else {"y", "text"},
+            {"x", "y"},
+            {"x"},
+        ]
+        bars = decode(f["data"][4]["x"])
+        assert bars.dtype == np.float32 and bars.shape == (H,)  # only H float32 values
+        np.testing.assert_array_equal(bars, s.trace.h[7].astype(np.float32))
+
+
+def test_highlights_move_with_the_step(long_run):
+    s, fig = long_run
+    for k in (1, 6, 250, 500):
+        chain, labels, _, column, _ = frame(fig, k)["data"]
+        start = fu.window_start(k, 500)
+        assert np.mean(column["x"][:2]) == k  # heatmap column centred on step k
+        assert np.mean(chain["x"][:2]) == k - start  # chain highlight on k's slot
+        text = labels["text"]
+        assert f"t={k}" in text
+        assert f"steps {start}–{start + 11} of 500" in text
+
+
+def test_chain_prints_input_and_unit_j_of_the_window(default):
+    s, fig = default
+    text = frame(fig, 5)["data"][1]["text"]
+    W = fu.WINDOW
+    assert text[:W] == [f"t={k}" for k in range(1, W + 1)]
+    assert text[W : 2 * W] == list(s.seq.labels[:W])
+    assert text[2 * W : 3 * W] == [f"{v:.2f}" for v in s.trace.h[1 : W + 1, 2]]  # unit j = 2
+    assert text[-3:-1] == ["h<sub>0</sub>", "⋯"]  # h_0 enters on the left, more steps right
+
+
+def test_text_readout_lists_top_five_and_marks_the_true_next(default):
+    s, fig = default
+    ro = fu.readout_rows(s)
+    p = fu.softmax(s.trace.y)
+    for k in (1, 5, s.trace.T):
+        value, names, hit = ro["value"][k - 1], ro["name"][k - 1], ro["hit"][k - 1]
+        assert np.all(np.diff(value[:5]) <= 0)  # best first
+        np.testing.assert_allclose(value[0], p[k - 1].max())
+        true = s.seq.output_labels[s.seq.target[k - 1]]
+        assert names[5] == true and hit[5]
+        bars = frame(fig, k)["data"][2]
+        colours = bars["marker"]["color"]
+        assert colours[5] == theme.COLOURS["g"]
+        marked = [c == theme.COLOURS["g"] for c in colours]
+        assert marked == [n == true for n in names]
+        assert bars["text"][0].startswith(names[0])
+
+
+def test_value_readout_shows_prediction_and_target():
+    s = scene(source="numbers")
+    fig = fu.unrolled_figure(s, 3, 0)
+    bars = frame(fig, 3)["data"][2]
+    np.testing.assert_allclose(bars["y"], [s.trace.y[2, 0], s.seq.target[2, 0]], atol=1e-4)
+    adding = scene(source="adding", seq_len=30)
+    values = fu.readout_rows(adding)["value"]
+    assert np.all(values[:, 1] == adding.seq.target[0])  # one target, at the last step
+    assert list(fu.unrolled_figure(adding, 1, 0).layout.xaxis2.ticktext)[1] == "target at T"
+
+
+def cell_state_arrows(fig) -> list:
+    chain = [t for t in fig.data if t.type == "scatter" and t.xaxis == "x" and t.mode == "lines"]
+    return [t for t in chain if t.line.color == theme.COLOURS["c"] and t.fill != "toself"]
+
+
+def test_lstm_draws_the_cell_state_line_and_values():
+    s = scene(cell="lstm")
+    fig = fu.unrolled_figure(s, 5, 0)
+    assert cell_state_arrows(fig)  # the c_{t-1} -> cell_t arrows
+    text = frame(fig, 5)["data"][1]["text"]
+    assert f"{s.trace.c[1, 0]:.2f}" in text
+    rnn = fu.unrolled_figure(scene(), 5, 0)
+    assert not cell_state_arrows(rnn)
+
+
+def test_unit_j_is_marked_in_bars_and_heatmap(default):
+    s, fig = default
+    colours = animated(fig)[4].marker.color
+    assert colours[2] == fu.HIGHLIGHT and colours.count(fu.HIGHLIGHT) == 1
+    assert fig.layout.yaxis.ticktext[2] == "h<sub>t</sub> unit 2"
+
+
+def test_short_sequences_and_single_unit():
+    s = scene(source="sine", seq_len=2, hidden_size=1)
+    fig = fu.unrolled_figure(s, 2, 0)
+    assert len(fig.raw_frames) == 2
+    assert frame(fig, 1)["data"][1]["text"][-1] == "all 2 steps"
+    go.Figure(fig.to_dict())
+
+
+def test_overflow_becomes_gaps_and_the_json_stays_valid():
+    s = scene(source="sine", seq_len=500, activation="relu", init="identity", rho=4.0)
+    assert np.abs(s.trace.h).max() > 1e39  # beyond float32
+    spec = pio.to_json(fu.unrolled_figure(s, 500, 0), validate=False)
+
+    def reject(token):
+        raise AssertionError(f"non-JSON number {token}")
+
+    json.loads(spec, parse_constant=reject)
+
+
+def size_kb(**changes) -> float:
+    s = scene(source="sine", **changes)
+    return len(pio.to_json(fu.unrolled_figure(s, 1, 0), validate=False)) / 1024
+
+
+def test_json_stays_small_and_grows_linearly_in_T_and_H():
+    big = size_kb(seq_len=500, hidden_size=64)
+    assert big < 1.5 * 1024
+    half_t = size_kb(seq_len=250, hidden_size=64)
+    assert 1.8 < big / half_t < 2.2  # linear in T
+    # in H: each extra unit adds a float32 per step twice (heatmap + bars), ~11 bytes/step
+    small_h = size_kb(seq_len=500, hidden_size=16)
+    per_unit_step = (big - small_h) * 1024 / (48 * 500)
+    assert 8 < per_unit_step < 14
