@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8501
+# numpy's BLAS on one thread per process: the app runs its own two-thread SVD pool, and
+# the matrices here (H x H, H <= 128) are too small for BLAS threads to pay
+export OPENBLAS_NUM_THREADS := 1
 # root installs system packages directly; anyone else goes through sudo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get

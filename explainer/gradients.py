@@ -16,6 +16,7 @@ norm clipping, Alg. 1); Karpathy's min-char-rnn (the backward loop).
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -27,7 +28,13 @@ from explainer.unroll import unroll
 
 LOSSES = ("mse", "xent")
 WHERE = ("last", "every")
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svd")
+# two threads share the SVDs only while OpenBLAS runs one thread each (make app / make test
+# set it): on top of OpenBLAS's own threads they oversubscribe 2 cores, 100x slower under load
+_POOL = (
+    ThreadPoolExecutor(max_workers=2, thread_name_prefix="svd")
+    if os.environ.get("OPENBLAS_NUM_THREADS") == "1"
+    else None
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,16 +233,18 @@ def jacobian_norms(p: CellParams, x: np.ndarray, h0=None, trace: Trace | None = 
 def spectral_norms(mats: np.ndarray) -> np.ndarray:
     """Largest singular value of each matrix in a (N, m, n) stack; inf where an entry is not finite.
 
-    Exact (LAPACK's SVD); the stack is split over two threads, since numpy's batched SVD loops
-    one matrix at a time and releases the GIL.
+    Exact (LAPACK's SVD); the stack is split over two threads when OpenBLAS is single-threaded,
+    since numpy's batched SVD loops one matrix at a time and releases the GIL.
     """
     ok = np.isfinite(mats).all(axis=(1, 2))
     out = np.full(mats.shape[0], np.inf)
     good = mats[ok]
-    if len(good):
+    if len(good) and _POOL is not None:
         parts = np.array_split(good, min(2, len(good)))
         tops = _POOL.map(lambda m: np.linalg.svd(m, compute_uv=False)[:, 0], parts)
         out[ok] = np.concatenate(list(tops))
+    elif len(good):
+        out[ok] = np.linalg.svd(good, compute_uv=False)[:, 0]
     return out
 
 
@@ -278,12 +287,24 @@ def forget_gate_products(tr: Trace) -> np.ndarray:
     return np.concatenate([tail, np.ones((1, tr.H))])
 
 
+def norm(g: np.ndarray) -> float:
+    """Euclidean norm that does not overflow for huge entries: ``m ||g / m||`` with m = max |g|."""
+    g = np.asarray(g, dtype=np.float64)
+    m = float(np.max(np.abs(g), initial=0.0))
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    return m * float(np.linalg.norm(g / m))
+
+
 def clip_by_norm(g: np.ndarray, theta: float) -> np.ndarray:
     """Pascanu et al.'s Alg. 1: if ``||g|| >= theta``, ``g <- theta g / ||g||``; direction kept."""
     if theta <= 0:
         raise ValueError("the clipping threshold must be positive")
-    norm = float(np.linalg.norm(g))
-    return g * (theta / norm) if np.isfinite(norm) and norm >= theta else g.copy()
+    size = norm(g)
+    if np.isfinite(size) and size >= theta:
+        # scale in two steps so a norm near the float limit cannot overflow theta / size
+        return (g / size) * theta
+    return g.copy()
 
 
 def clip_elementwise(g: np.ndarray, c: float) -> np.ndarray:
@@ -295,8 +316,11 @@ def clip_elementwise(g: np.ndarray, c: float) -> np.ndarray:
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine of the angle between two vectors (1 means the same direction)."""
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    return float(a @ b / (na * nb)) if na > 0 and nb > 0 else float("nan")
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    na, nb = norm(a), norm(b)
+    if not (0 < na < np.inf and 0 < nb < np.inf):
+        return float("nan")
+    return float((a / na) @ (b / nb))
 
 
 def regime(norms: np.ndarray, low: float = 1e-2, high: float = 1e2) -> str:

@@ -14,6 +14,8 @@ import pytest
 
 # every figure the tests build is validated by plotly (the app skips it for speed)
 os.environ["UNROLLED_VALIDATE_FIGURES"] = "1"
+# one BLAS thread per process, as `make test` sets it, also when pytest is run directly
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

@@ -88,7 +88,7 @@ def test_heatmap_time_axis_shows_the_input_characters(lstm):
 def test_heatmap_frames_move_only_the_highlight(lstm):
     T, t = lstm.trace.T, 7
     fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, t)
-    assert len(fig.frames) == T
+    assert len(fig.raw_frames) == T
     assert fig.layout.sliders[0].active == t - 1
     assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (t - 0.5, t + 0.5)
     frames = spec(fig)["frames"]
@@ -146,7 +146,7 @@ def test_cell_belt_stacks_kept_and_written_into_c(lstm):
     assert [kept.marker.color, written.marker.color, c_line.line.color] == [
         theme.COLOURS[k] for k in "fic"
     ]
-    assert len(fig.frames) == tr.T
+    assert len(fig.raw_frames) == tr.T
     frame = spec(fig)["frames"][t - 1]
     # only the rings on c_t and h_t and the two step lines move: data, no layout
     assert frame["traces"] == [6, 7, 8, 9] and "layout" not in frame
@@ -259,11 +259,11 @@ def test_smallest_scene_one_step_one_unit(cell):
     s = scene(cell, source="numbers", numbers="1, 2", hidden_size=1)
     assert (s.trace.T, s.trace.H) == (1, 1)
     fig = gates.gate_heatmaps(s.trace, s.seq.labels, 1)
-    assert len(fig.frames) == 1 and fig.layout.sliders[0].active == 0
+    assert len(fig.raw_frames) == 1 and fig.layout.sliders[0].active == 0
     if cell == "lstm":
-        assert len(lstm_figures.cell_belt(s.trace, s.seq.labels, 1, 0).frames) == 1
+        assert len(lstm_figures.cell_belt(s.trace, s.seq.labels, 1, 0).raw_frames) == 1
     else:
-        assert len(gru_figures.keep_bars(s.trace, s.seq.labels, 1, 0).frames) == 1
+        assert len(gru_figures.keep_bars(s.trace, s.seq.labels, 1, 0).raw_frames) == 1
 
 
 def test_figures_keep_the_project_template(lstm):

@@ -127,7 +127,7 @@ def test_figure_opens_at_step_t(default):
 def test_slider_keeps_about_a_hundred_stops_including_t(long_run):
     _, fig = long_run
     labels = [step.label for step in fig.layout.sliders[0].steps]
-    assert len(labels) <= fu.SLIDER_STEPS + 2
+    assert len(labels) <= theme.MAX_STOPS + 2
     assert labels[0] == "1" and labels[-1] == "500" and "250" in labels
     assert labels[fig.layout.sliders[0].active] == "250"
 

@@ -104,6 +104,14 @@ def test_norm_clipping_keeps_direction_and_elementwise_turns_it():
             clip_elementwise(g, bad)
 
 
+def test_clipping_survives_gradients_near_the_float_limit():
+    g = np.array([3e200, -4e200, 1.0])
+    clipped = clip_by_norm(g, 1.0)
+    np.testing.assert_allclose(clipped, [0.6, -0.8, 2e-201], rtol=1e-12)
+    assert cosine(g, clipped) == pytest.approx(1.0)
+    assert cosine(g, clip_elementwise(g, 5.0)) == pytest.approx(cosine(g, [5.0, -5.0, 1.0]))
+
+
 @pytest.mark.parametrize("rho,label", [(0.5, "vanishing"), (1.0, "stable"), (1.5, "exploding")])
 def test_regime_of_linear_rnn(rho, label):
     p = init_params("rnn", 1, 8, nonlinearity="linear", init="orthogonal", rho=rho, seed=0)

@@ -75,7 +75,7 @@ def animate(fig: go.Figure, labels, t: int, frame) -> go.Figure:
     """One frame per step (``frame(s)`` gives its dict: only what moves), theme's player
     opened at step t. Frames are plain dicts: validating 500 ``go.Frame`` objects is slow."""
     names = frame_names(labels)
-    fig.frames = [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)]
+    theme.set_frames(fig, [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)])
     # frames carry shapes and scatter/bar data, which plotly moves without a full redraw;
     # redrawing six 64 x 500 heatmaps per frame drops playback below 2 frames a second
     return theme.add_player(fig, names, active=t - 1, redraw=False)

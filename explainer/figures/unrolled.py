@@ -17,16 +17,13 @@ recurrent arrow h_{t-1} -> cell_t between neighbours, the LSTM's cell-state line
 from __future__ import annotations
 
 import base64
-import functools
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explainer.figures import theme
 
 WINDOW = 12  # cells drawn at once; longer sequences scroll
 TOP_K = 5  # readout guesses listed at step t
-SLIDER_STEPS = 100  # at most this many (plus t) stops on the player's slider
 HALF = 0.36  # half width of a cell box (steps are 1 apart)
 # heights in the diagram's units: step number, input, cell box, hidden-state box, guess, top
 Y = dict(step=-0.2, x=0.8, cell=(2.0, 4.4), h=(5.2, 6.6), guess=7.8, top=8.9)
@@ -41,28 +38,6 @@ DOMAIN = dict(
 ROW_NAMES = ["1st", "2nd", "3rd", "4th", "5th", "true next"]
 HIGHLIGHT = theme.COLOURS["accent"]
 PLAIN = dict(type="scatter", xaxis="x", yaxis="y", hoverinfo="skip", showlegend=False)
-
-
-class FramedFigure(go.Figure):
-    """A ``go.Figure`` whose animation frames are plain dicts, added only when exported.
-
-    Every value in it is already JSON (lists, strings, float32 ``packed`` specs), so ``to_dict``
-    hands out its parts (copied one level deep) without plotly's deep copy and numpy scan.
-    """
-
-    def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._raw_frames = raw_frames or []
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw_frames
-
-    def to_dict(self) -> dict:
-        out = {"data": [dict(trace) for trace in self._data], "layout": dict(self._layout)}
-        if self._raw_frames:
-            out["frames"] = self._raw_frames
-        return out
 
 
 def _f4(a) -> np.ndarray:
@@ -267,7 +242,7 @@ def readout_trace(first: dict) -> dict:
     )  # fmt: skip
 
 
-def unrolled_figure(scene, t: int, j: int) -> FramedFigure:
+def unrolled_figure(scene, t: int, j: int) -> theme.FramedFigure:
     """The unrolled network opening at step t (1..T), with unit j's numbers on the chain.
 
     Traces: heatmap, unit j's row, the chain's boxes and arrows (static), then the animated
@@ -323,38 +298,16 @@ def unrolled_figure(scene, t: int, j: int) -> FramedFigure:
     frames = [dict(name=str(k), data=frame(k), traces=indices) for k in range(1, T + 1)]
     layout = {**chain_layout(scene, ro, W, j), **player(T, t)}
     # validated in the tests only, like theme.new_figure (10-30 ms a rerun otherwise)
-    return FramedFigure(
+    return theme.FramedFigure(
         data=static + animated, layout=layout, raw_frames=frames, _validate=theme.VALIDATE
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _chrome(T: int) -> dict:
-    """The theme's play/pause buttons and a slider with ~100 stops for T steps (the slider
-    redraws every stop's label on every frame). Cached: plotly validates each stop."""
-    stops = [str(k) for k in sorted({*range(1, T + 1, -(-T // SLIDER_STEPS)), T})]
-    chrome = theme.add_player(go.Figure(), stops).layout.to_plotly_json()
-    return dict(sliders=chrome["sliders"], updatemenus=chrome["updatemenus"])
-
-
 def player(T: int, t: int) -> dict:
-    """Player chrome opening at step t: the slider stops there, and Play runs every frame
-    from t (the theme's Play runs the slider's stops, only ~100 of them here); a paused run
-    resumes where it stopped."""
-    chrome = _chrome(T)
-    slider = dict(chrome["sliders"][0])
-    steps = list(slider["steps"])
-    labels = [step["label"] for step in steps]
-    if str(t) not in labels:  # add a stop at t, like its neighbours
-        at = next(i for i, label in enumerate(labels) if int(label) > t)
-        args = [[str(t)], steps[at]["args"][1]]
-        steps.insert(at, {**steps[at], "label": str(t), "args": args})
-        labels.insert(at, str(t))
-    slider.update(steps=steps, active=labels.index(str(t)))
-    menu = chrome["updatemenus"][0]
-    play, pause = menu["buttons"]
-    play = {**play, "args": [[str(k) for k in range(t, T + 1)], play["args"][1]]}
-    return dict(sliders=[slider], updatemenus=[{**menu, "buttons": [play, pause]}])
+    """The theme's player chrome for T steps, opening at step t (Play runs on from t)."""
+    labels = [str(k) for k in range(1, T + 1)]
+    chrome = theme.add_player(theme.new_figure(), labels, active=t - 1).layout.to_plotly_json()
+    return dict(sliders=chrome["sliders"], updatemenus=chrome["updatemenus"])
 
 
 def chain_layout(scene, ro: dict, W: int, j: int) -> dict:

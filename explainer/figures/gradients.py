@@ -1,0 +1,311 @@
+"""Figures of the gradients page: norms back through time, the spectrum of W_hh, clipping.
+
+Norms span hundreds of orders of magnitude, so they go on a log axis, where a fixed rate per
+step is a straight line. Arrays travel as numpy typed arrays (plotly base64-encodes them): norms
+in float64, since they leave float32's range (1e-45 to 3e38) within a few hundred steps;
+non-finite and non-positive values become NaN gaps.
+
+References: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063 (the bound eta^(T-t), norm clipping,
+Alg. 1); Karpathy's min-char-rnn (element-wise clipping to [-5, 5]).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.figures import theme
+
+OVERFLOW = "#D55E00"
+CURSOR = theme.COLOURS["accent"]
+CLIP_COLOURS = {"g": theme.COLOURS["h"], "norm": theme.COLOURS["i"], "elem": theme.COLOURS["f"]}
+CLIP_NAMES = {"g": "gradient g", "norm": "norm-clipped", "elem": "element-clipped"}
+WIDTHS = {"g": 10, "norm": 6, "elem": 3}
+HEADS = {"g": 30, "norm": 22, "elem": 14}
+
+
+def log_values(a) -> np.ndarray:
+    """Values for a log axis (float64): inf, NaN, zero and negatives become NaN (gaps)."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(a) & (a > 0), a, np.nan)
+
+
+def log_span(*curves) -> tuple[float, float]:
+    """Lowest and highest finite positive value over the curves (1, 1 if there is none)."""
+    vals = np.concatenate([log_values(c) for c in curves if c is not None]).astype(np.float64)
+    vals = vals[np.isfinite(vals)]
+    return (float(vals.min()), float(vals.max())) if len(vals) else (1.0, 1.0)
+
+
+def sci(v: float) -> str:
+    """A norm as a short label: 3.2e-05, 0.41, inf."""
+    if not np.isfinite(v):
+        return "inf" if v > 0 else "NaN"
+    return f"{v:.2g}" if 1e-3 <= abs(v) < 1e4 or v == 0 else f"{v:.1e}"
+
+
+def player_duration(T: int) -> int:
+    """Milliseconds per frame: a whole sweep takes 8-20 s whatever T is."""
+    return int(np.clip(8000 / T, 40, 300))
+
+
+def add_player(fig: go.Figure, T: int, t: int) -> go.Figure:
+    """theme.add_player for frames named 1..T, opening at step t.
+
+    No full redraw: the frames move a small scatter trace over line charts, or shapes over
+    heatmaps, and plotly animates both smoothly without one.
+    """
+    labels = [str(s) for s in range(1, T + 1)]
+    return theme.add_player(fig, labels, active=t - 1, duration=player_duration(T), redraw=False)
+
+
+def open_at(fig: go.Figure, t: int) -> go.Figure:
+    """Aim an animated figure at step t, in place: slider, Play, and what the frames move.
+
+    The frames are named 1..T and move traces (``traces`` and ``data``) or shapes (partial
+    ``layout.shapes``, merged by index); afterwards the figure shows frame t before Play is
+    pressed, exactly as if it had been built at t (so one build can serve every t).
+    """
+    frame = fig.frames[t - 1]
+    theme.aim_player(fig, [f.name for f in fig.frames], t - 1)
+    for i, d in zip(frame.traces or (), frame.data, strict=True):
+        fig.data[i].update({k: v for k, v in d.to_plotly_json().items() if k != "type"})
+    for shape, moved in zip(fig.layout.shapes, frame.layout.shapes or (), strict=False):
+        shape.update(moved.to_plotly_json())
+    return fig
+
+
+def _cursor(t: int, curves: list[np.ndarray], lo: float, hi: float) -> dict:
+    """One trace: a vertical line at t (lo to hi), then a dot on every curve.
+
+    None separates the dots from the line, so no segment is drawn twice. Plain lists, not
+    numpy: plotly validates numpy arrays slowly, and there is one trace per frame.
+    """
+    ys = [lo, hi]
+    for c in curves:
+        v = float(log_values([c[t]])[0])
+        ys += [None, v if v == v else None]
+    return dict(x=[t, t] + [None, t] * len(curves), y=ys)
+
+
+def gradient_curves(
+    dL: np.ndarray,
+    jac: np.ndarray,
+    t: int,
+    kind: str = "rnn",
+    bound: np.ndarray | None = None,
+    h_overflow: int | None = None,
+) -> go.Figure:
+    """``||dL/dh_t||`` and ``||dh_T/dh_t||`` (each (T+1,), t = 0..T) on a log axis.
+
+    ``bound`` (T+1,) is Pascanu's ``eta^(T-t)``, drawn dashed over the measured curve.
+    The frames (one per step t = 1..T) move a cursor trace only: a vertical line with a dot on
+    each curve. Where a curve is inf/NaN an X marks the step where
+    it first overflowed going back; ``h_overflow`` marks the step whose hidden state overflowed.
+    """
+    T = len(jac) - 1
+    x = np.arange(T + 1, dtype=np.int32)
+    curves = [("‖∂L/∂h<sub>t</sub>‖  loss gradient", dL, theme.COLOURS["h"], "solid")]
+    curves.append(("‖∂h<sub>T</sub>/∂h<sub>t</sub>‖  Jacobian", jac, theme.COLOURS[kind], "solid"))
+    if bound is not None:
+        curves.append(("Pascanu bound η<sup>T−t</sup>", bound, theme.COLOURS["bound"], "dash"))
+    lo, hi = log_span(*(c for _, c, _, _ in curves))
+    fig = theme.new_figure(
+        title=dict(text="Gradient norms against step t (log scale)"),
+        # no axis title: the player's slider below reads "step t = ..."
+        xaxis=dict(range=[-0.5, T + 0.5]),
+        yaxis=dict(type="log", exponentformat="power", title="norm"),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        margin=dict(l=100, t=110, b=140),
+        hovermode="x",
+    )
+    for name, c, colour, dash in curves:
+        fig.add_scatter(
+            x=x,
+            y=log_values(c),
+            name=name,
+            mode="lines",
+            line=dict(color=colour, width=4 if dash == "solid" else 3, dash=dash),
+            hovertemplate="%{y:.3g}",
+        )
+    _add_overflow_marks(fig, curves, hi, h_overflow)
+    colours = [CURSOR, CURSOR] + [c for _, _, colour, _ in curves for c in (CURSOR, colour)]
+    fig.add_scatter(
+        **_cursor(t, [c for _, c, _, _ in curves], lo, hi),
+        mode="lines+markers",
+        name="step t",
+        showlegend=False,
+        hoverinfo="skip",
+        line=dict(color=CURSOR, width=2, dash="dot"),
+        marker=dict(size=[0, 0] + [0, 16] * len(curves), color=colours, line=dict(width=0)),
+    )
+    cursor = len(fig.data) - 1
+    # plain dicts: a go.Frame would be validated twice (here and when the figure copies it)
+    fig.frames = [
+        dict(name=str(s), data=[_cursor(s, [c for _, c, _, _ in curves], lo, hi)], traces=[cursor])
+        for s in range(1, T + 1)
+    ]
+    add_player(fig, T, t)
+    return fig
+
+
+def _add_overflow_marks(fig: go.Figure, curves, hi: float, h_overflow: int | None) -> None:
+    """An X at the top of the plot where each curve first turned inf/NaN, going back in time."""
+    xs = []
+    for _, c, _, _ in curves[:2]:
+        bad = np.flatnonzero(~np.isfinite(np.asarray(c, dtype=np.float64)))
+        if len(bad):
+            xs.append(int(bad.max()))
+    if xs:
+        fig.add_scatter(
+            x=np.array(sorted(set(xs)), dtype=np.int32),
+            y=np.full(len(set(xs)), hi),
+            mode="markers",
+            name="overflow to inf/NaN",
+            marker=dict(
+                symbol="x-thin", size=22, color=OVERFLOW, line=dict(width=4, color=OVERFLOW)
+            ),
+            hovertemplate="overflow at t = %{x}<extra></extra>",
+        )
+    if h_overflow is not None:
+        fig.add_vline(
+            x=h_overflow,
+            line=dict(color=OVERFLOW, width=3, dash="dash"),
+            annotation=dict(
+                text=f"h<sub>t</sub> overflows at t = {h_overflow}",
+                font=dict(color=OVERFLOW, size=18),
+            ),
+        )
+
+
+def singular_values_figure(
+    svals: dict[str, np.ndarray],
+    thresholds: dict[str, float],
+    kind: str = "rnn",
+    activation: str = "tanh",
+) -> go.Figure:
+    """Singular values of W_hh, largest first, one curve per gate block, with 1/gamma lines.
+
+    ``svals`` maps a block ("a" for the vanilla RNN, else a gate letter) to its singular values;
+    ``thresholds`` maps a block to ``1/gamma`` of the nonlinearity that block feeds.
+    """
+    fig = theme.new_figure(
+        title=dict(text="Singular values of W<sub>hh</sub> against 1/γ"),
+        xaxis=dict(title="index k (largest first)"),
+        yaxis=dict(title="σ<sub>k</sub>", rangemode="tozero"),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        margin=dict(t=110),
+    )
+    for block, s in svals.items():
+        name = "W<sub>hh</sub>" if block == "a" else f"W<sub>h{block}</sub>  {block}"
+        colour = theme.COLOURS[kind if block == "a" else block]
+        fig.add_scatter(
+            x=np.arange(1, len(s) + 1, dtype=np.int32),
+            y=np.asarray(s, dtype=np.float32),
+            name=name,
+            mode="lines+markers",
+            line=dict(color=colour, width=3),
+            marker=dict(size=8),
+            hovertemplate="σ<sub>%{x}</sub> = %{y:.3f}",
+        )
+    for level in sorted(set(thresholds.values())):
+        if kind == "rnn":
+            what = activation
+        else:
+            what = "sigmoid gates" if level == 4 else "tanh candidate"
+        fig.add_hline(
+            y=level,
+            line=dict(color=CURSOR, width=3, dash="dash"),
+            annotation=dict(text=f"1/γ = {level:g}  ({what})", font=dict(color=CURSOR, size=18)),
+            annotation_position="top right",
+        )
+    return fig
+
+
+def clip_norms_figure(norms: dict[str, float], theta: float) -> go.Figure:
+    """Bars of ``||g||`` before and after the two clippings (log axis), a line at theta.
+
+    ``norms`` maps "g", "norm" and "elem" (CLIP_NAMES) to a norm.
+    """
+    keys = [k for k in CLIP_NAMES if k in norms]
+    lo, hi = log_span([norms[k] for k in keys], [theta])
+    fig = theme.new_figure(
+        title=dict(text=f"Norm of the weight gradient, θ = {theta:g}"),
+        yaxis=dict(
+            type="log",
+            exponentformat="power",
+            title="‖g‖",
+            dtick=1,
+            range=[np.log10(lo) - 0.7, np.log10(hi) + 0.5],
+        ),
+        showlegend=False,
+        margin=dict(t=80),
+    )
+    fig.add_bar(
+        x=[CLIP_NAMES[k] for k in keys],
+        y=log_values([norms[k] for k in keys]),
+        marker=dict(color=[CLIP_COLOURS[k] for k in keys]),
+        text=[sci(norms[k]) for k in keys],
+        textposition="outside",
+        textfont=dict(size=20),
+        cliponaxis=False,
+        hovertemplate="%{x}: %{y:.3g}<extra></extra>",
+    )
+    fig.add_hline(
+        y=theta,
+        line=dict(color=CURSOR, width=3, dash="dash"),
+        annotation=dict(text=f"θ = {theta:g}", font=dict(color=CURSOR, size=18)),
+    )
+    return fig
+
+
+def clip_direction_figure(
+    vectors: dict[str, np.ndarray], theta: float, names: tuple[str, str] = ("g₁", "g₂")
+) -> go.Figure:
+    """The two largest components of g as arrows, before and after clipping.
+
+    ``vectors`` maps "g", "norm", "elem" to the same two components of each vector. The dashed
+    box ``|g_i| <= theta`` is where element-wise clipping puts every entry; the dotted circle of
+    radius theta bounds the norm-clipped arrow. A g far outside is drawn shortened (and says so).
+    """
+    reach = float(np.abs(vectors["g"]).max())
+    small = max(float(np.abs(vectors[k]).max()) for k in ("norm", "elem"))
+    # always show the clipped arrows; the theta box when it is on their scale; g if it fits
+    scale = max(small, theta if theta < 10 * reach else 0.0)
+    scale = max(scale, reach) if reach <= 5 * scale else scale
+    lim = 1.25 * (scale if scale > 0 else theta)
+    fig = theme.new_figure(
+        title=dict(text="Direction: the two largest components of g"),
+        xaxis=dict(title=names[0], range=[-lim, lim], zeroline=True),
+        yaxis=dict(title=names[1], range=[-lim, lim], scaleanchor="x", zeroline=True),
+        legend=dict(x=1.02, y=1, xanchor="left", yanchor="top"),
+        margin=dict(t=80),
+    )
+    fig.add_shape(
+        type="rect", x0=-theta, x1=theta, y0=-theta, y1=theta,
+        line=dict(color=CLIP_COLOURS["elem"], width=2, dash="dash"),
+    )  # fmt: skip
+    fig.add_shape(
+        type="circle", x0=-theta, x1=theta, y0=-theta, y1=theta,
+        line=dict(color=CLIP_COLOURS["norm"], width=2, dash="dot"),
+    )  # fmt: skip
+    for key in ("g", "norm", "elem"):
+        v = np.asarray(vectors[key], dtype=np.float64)
+        name = CLIP_NAMES[key]
+        reach = np.abs(v).max()
+        if key == "g" and reach > lim:
+            # keep the arrow on the chart: same direction, shortened to the edge
+            v = v * (0.95 * lim / reach)
+            name += " (shortened)"
+        fig.add_scatter(
+            x=np.array([0.0, v[0]]),
+            y=np.array([0.0, v[1]]),
+            name=name,
+            mode="lines+markers",
+            # g widest, drawn first: arrows that coincide show as nested stripes
+            line=dict(color=CLIP_COLOURS[key], width=WIDTHS[key]),
+            marker=dict(symbol=["circle", "arrow"], size=[0, HEADS[key]], angleref="previous"),
+            hovertemplate=f"{CLIP_NAMES[key]}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+        )
+    return fig

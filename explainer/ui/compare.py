@@ -1,0 +1,128 @@
+"""Panels of the compare page: three cells on the same input and seed, and their caches.
+
+The three configs differ only in ``cell`` (and, for trained weights, in the model: each cell
+its own, trained on the same task); fields a cell ignores are reset to their defaults
+(activation for LSTM/GRU, forget bias for RNN/GRU) so the cache shares runs with other pages.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from explainer import pretrained
+from explainer.cells import BLOCKS, KINDS, n_params
+from explainer.config import RunConfig
+from explainer.figures import compare as figs
+from explainer.figures import theme
+from explainer.figures.gradients import open_at
+from explainer.scene import Scene
+from explainer.ui.cache import cached_scene
+from explainer.ui.gradients import cached_jacobian_norms
+from explainer.ui.panels import show_figure
+from explainer.ui.view import scene_or_stop
+
+DEFAULT = RunConfig()
+
+
+def sibling_weights(weights: str, kind: str) -> str:
+    """The pretrained model of cell ``kind`` trained like ``weights`` (same task), else random."""
+    card = pretrained.cards().get(weights)
+    if card is None:
+        return "random"
+    same = [c for c in pretrained.available(kind=kind, source=card.source) if c.task == card.task]
+    return same[0].name if same else "random"
+
+
+def cell_config(cfg: RunConfig, kind: str) -> RunConfig:
+    """``cfg`` for cell ``kind``, with the fields that cell does not use at their defaults and,
+    for trained weights, that cell's own model trained on the same task."""
+    return cfg.with_(
+        cell=kind,
+        activation=cfg.activation if kind == "rnn" else DEFAULT.activation,
+        forget_bias=cfg.forget_bias if kind == "lstm" else None,
+        clip=None,
+        weights=cfg.weights if cfg.weights == "random" else sibling_weights(cfg.weights, kind),
+    )
+
+
+def compare_scenes(cfg: RunConfig) -> dict[str, Scene]:
+    """The scene of every cell (cached); bad input stops the page with a message."""
+    return {k: scene_or_stop(cell_config(cfg, k)) for k in KINDS}
+
+
+def compare_norms(cfg: RunConfig) -> dict[str, np.ndarray]:
+    """(T+1,) ``||dh_T/dh_t||`` of every cell (cached per cell config)."""
+    return {k: cached_jacobian_norms(cell_config(cfg, k)) for k in KINDS}
+
+
+def weights_note(cfg: RunConfig, scenes: dict[str, Scene]) -> None:
+    """Which trained model each cell runs, when the weights are not random."""
+    if cfg.weights == "random":
+        return
+    names = ", ".join(f"{theme.CELL_NAMES[k]}: {s.cfg.weights}" for k, s in scenes.items())
+    st.info(f"Trained weights, one model per cell ({names}).", icon=":material/school:")
+
+
+def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
+    """The three Jacobian-norm curves on one log plot, step t marked."""
+    show_figure(figs.jacobian_comparison(norms, t), key="cmp_norms", height=520)
+
+
+# built once per config (T frames cost ~0.2 s to validate), then aimed at t under a lock
+_AIM = threading.Lock()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _heatmaps_figure(cfg: RunConfig) -> go.Figure:
+    states = {k: cached_scene(cell_config(cfg, k)).trace.h[1:] for k in KINDS}
+    H = max(h.shape[1] for h in states.values())
+    fig = figs.state_heatmaps(states, 1)
+    fig.update_layout(height=300 + 3 * int(np.clip(6 * H, 120, 260)))
+    return fig
+
+
+def heatmaps_chart(cfg: RunConfig, t: int) -> None:
+    """The three hidden-state heatmaps on one time axis and colour scale, t highlighted."""
+    fig = _heatmaps_figure(cfg)
+    with _AIM:
+        # the chart's JSON is written inside st.plotly_chart, before the lock is released
+        show_figure(open_at(fig, t), key="cmp_states")
+
+
+def overflow_notice(scenes: dict[str, Scene], norms: dict[str, np.ndarray]) -> None:
+    """Name the cells whose run overflowed to inf/NaN (the page keeps working)."""
+    bad = [
+        theme.CELL_NAMES[k]
+        for k, s in scenes.items()
+        if s.trace.first_nonfinite_step() is not None or not np.isfinite(norms[k]).all()
+    ]
+    if bad:
+        st.error(
+            f"**Overflow** in the {' and '.join(bad)}: some numbers became inf/NaN (gaps in the "
+            "heatmap, an X on the plot). Lower ρ or pick tanh.",
+            icon=":material/error:",
+        )
+
+
+def param_counts(scenes: dict[str, Scene]) -> None:
+    """Parameter count of each cell for its D and H, and the formula."""
+    cols = st.columns(len(scenes))
+    for col, (kind, scene) in zip(cols, scenes.items(), strict=True):
+        p, G = scene.params, len(BLOCKS[kind])
+        col.metric(
+            f"{theme.CELL_NAMES[kind]} (G = {G})",
+            f"{n_params(kind, p.input_size, p.hidden_size):,}",
+            help=f"{G} block(s) of rows: " + ", ".join(BLOCKS[kind]),
+        )
+    sizes = {(s.params.hidden_size, s.params.input_size) for s in scenes.values()}
+    # the numbers go in the formula when every cell has the same H and D
+    H, D = next(iter(sizes)) if len(sizes) == 1 else ("H", "D")
+    st.latex(
+        r"\#\text{params} = G\,(H D + H^2 + 2H)"
+        rf"\quad H = {H},\ D = {D}"
+        r"\quad G = 1\ \text{(RNN)},\ 4\ \text{(LSTM)},\ 3\ \text{(GRU)}"
+    )

@@ -1,0 +1,284 @@
+"""Panels of the gradients page, and its cached computations (keyed on ``RunConfig``).
+
+One cached ``GradientRun`` per config holds every number the page shows: the loss gradient
+``||dL/dh_t||``, the Jacobian norms ``||dh_T/dh_t||``, Pascanu's bound, the spectrum of W_hh
+per gate block and the flat weight gradient g that the clipping panel rescales.
+
+References: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063; Karpathy's min-char-rnn.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from explainer import gradients
+from explainer.cells import ACTIVATION_GAIN, BLOCKS
+from explainer.config import RunConfig
+from explainer.figures import gradients as figs
+from explainer.scene import Scene
+from explainer.ui.cache import cached_scene
+from explainer.ui.panels import scene_link, show_figure
+from explainer.ui.view import time_cursor
+
+REGIME_COLOURS = {"vanishing": "blue", "stable": "green", "exploding": "orange", "overflow": "red"}
+REGIME_WORDS = {
+    "vanishing": "the signal from early steps fades before it reaches step T",
+    "stable": "early steps still reach step T at about the same strength",
+    "exploding": "early steps reach step T amplified: one step can swamp the update",
+    "overflow": "numbers left the range of float64 (inf/NaN): the run is broken",
+}
+GATE_THRESHOLD = {"a": None, "i": 4.0, "f": 4.0, "o": 4.0, "r": 4.0, "z": 4.0, "g": 1.0, "n": 1.0}
+
+
+@dataclass(frozen=True, eq=False)
+class GradientRun:
+    """Everything the gradients page plots, for one config."""
+
+    T: int
+    loss: float
+    dL: np.ndarray  # (T+1,) ||dL/dh_t||
+    jac: np.ndarray  # (T+1,) ||dh_T/dh_t||
+    bound: np.ndarray | None  # (T+1,) eta^(T-t), vanilla RNN only
+    g: np.ndarray  # (P,) all weight gradients, flat
+    parts: tuple[tuple[str, tuple[int, ...]], ...]  # name and shape of each piece of g
+    svals: dict[str, np.ndarray]  # block -> singular values of its rows of W_hh
+    thresholds: dict[str, float]  # block -> 1/gamma
+    regime: str
+    h_overflow: int | None  # first step whose hidden state is inf/NaN
+
+    @property
+    def gain(self) -> float:
+        """End-to-end gain ``||dh_T/dh_0||``."""
+        return float(self.jac[0])
+
+    @property
+    def rate(self) -> float:
+        """Geometric mean gain per step, ``gain^(1/T)``."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return float(np.float64(self.gain) ** (1.0 / self.T))
+
+
+def row_norms(a: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row, scaled first so that 1e200 does not overflow when squared."""
+    a = np.atleast_2d(a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = np.abs(a).max(axis=1)
+        safe = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        n = safe * np.linalg.norm(a / safe[:, None], axis=1)
+    return np.where(np.isfinite(scale), n, scale)
+
+
+def analyse(scene: Scene, jac: np.ndarray) -> GradientRun:
+    """The page's numbers for one scene (pure: no widgets, no caches)."""
+    p, seq, tr = scene.params, scene.seq, scene.trace
+    with np.errstate(all="ignore"):
+        loss, grads, _ = gradients.loss_gradients(
+            p, seq.x, scene.readout, seq.target, seq.loss, seq.where
+        )
+        dL = row_norms(grads.dh)
+    names = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
+    parts = tuple((n, getattr(grads, n).shape) for n in names if getattr(grads, n) is not None)
+    svals = {b: gradients.singular_values(p.W_hh[p.block(b)]) for b in BLOCKS[p.kind]}
+    if p.kind == "rnn":
+        thresholds = {"a": 1.0 / ACTIVATION_GAIN[p.nonlinearity]}
+        bound = gradients.pascanu_bound(p, tr.T)
+    else:
+        thresholds, bound = {b: GATE_THRESHOLD[b] for b in BLOCKS[p.kind]}, None
+    h_overflow = tr.first_nonfinite_step()
+    regime = gradients.regime(jac)
+    if h_overflow is not None or not np.isfinite(dL).all() or not np.isfinite(loss):
+        regime = "overflow"
+    return GradientRun(
+        tr.T, loss, dL, jac, bound, grads.flat(), parts, svals, thresholds, regime, h_overflow
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="Multiplying Jacobians back through time…")
+def cached_jacobian_norms(cfg: RunConfig) -> np.ndarray:
+    """(T+1,) ``||dh_T/dh_t||`` for the scene of ``cfg`` (the page's slowest sum: cached)."""
+    scene = cached_scene(cfg)
+    return gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _gradient_run(cfg: RunConfig) -> GradientRun:
+    return analyse(cached_scene(cfg), cached_jacobian_norms(cfg))
+
+
+def gradient_run(cfg: RunConfig) -> GradientRun:
+    """The cached numbers of ``cfg``; the clip threshold does not change them, so it is no key."""
+    return _gradient_run(cfg.with_(clip=None))
+
+
+def component_name(parts, k: int) -> str:
+    """The weight that entry k of the flat gradient belongs to, e.g. W<sub>hh</sub>[3, 7]."""
+    for name, shape in parts:
+        size = int(np.prod(shape))
+        if k < size:
+            idx = ", ".join(str(i) for i in np.unravel_index(k, shape))
+            base, _, sub = name.partition("_")
+            return f"{base}<sub>{sub}</sub>[{idx}]"
+        k -= size
+    raise IndexError(k)
+
+
+def regime_banner(run: GradientRun, scene: Scene) -> None:
+    """The regime in big coloured letters, with the end-to-end gain and the rate per step."""
+    colour = REGIME_COLOURS[run.regime]
+    left, *cols = st.columns([1.4, 1, 1, 1], vertical_alignment="center")
+    with left:
+        st.markdown(f"## :{colour}-background[{run.regime.upper()}]")
+        st.caption(REGIME_WORDS[run.regime])
+    top = max(float(s[0]) for s in run.svals.values())
+    limit = min(run.thresholds.values()) if scene.params.kind == "rnn" else 1.0
+    cols[0].metric(
+        r"gain $\|\partial h_T / \partial h_0\|$",
+        figs.sci(run.gain),
+        help="How much a nudge to h_0 moves h_T (largest singular value of the Jacobian). "
+        "Below 0.01: vanishing; above 100: exploding.",
+    )
+    cols[1].metric(
+        "rate per step",
+        figs.sci(run.rate),
+        help="gain^(1/T): the factor each step multiplies by, on average.",
+    )
+    cols[2].metric(
+        r"$\sigma_{\max}(W_{hh})$",
+        f"{top:.3g}",
+        help=f"Largest singular value of the recurrent weights; the threshold 1/γ is {limit:g}.",
+    )
+
+
+def overflow_notice(run: GradientRun) -> None:
+    """Say what overflowed, where, and what to change; the page keeps working."""
+    if run.regime != "overflow":
+        return
+    lines = []
+    if run.h_overflow is not None:
+        lines.append(f"the hidden state h_t became inf/NaN at step t = {run.h_overflow}")
+    if not np.isfinite(run.loss):
+        lines.append("the loss is inf/NaN")
+    bad = np.flatnonzero(~np.isfinite(run.dL))
+    if len(bad):
+        lines.append(f"‖∂L/∂h_t‖ is inf/NaN from step t = {bad.max()} back to 0")
+    bad = np.flatnonzero(~np.isfinite(run.jac))
+    if len(bad):
+        lines.append(f"‖∂h_T/∂h_t‖ is inf/NaN from step t = {bad.max()} back to 0")
+    st.error(
+        "**Overflow:** " + "; ".join(lines) + ". The red marks on the plot show where. "
+        "Lower ρ, shorten T or pick tanh to bring the run back.",
+        icon=":material/error:",
+    )
+
+
+@st.fragment
+def cursor_panel(cfg: RunConfig, run: GradientRun, scene: Scene) -> None:
+    """The step slider with the link to this scene, the numbers at t, and the curves.
+
+    A fragment: moving t reruns this panel only, not the spectrum and clipping panels, which
+    do not depend on t. The link lives here so that it always carries the current t.
+    """
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        t = time_cursor(scene.trace.T, "Step t (the cursor on the curves)")
+    with right:
+        scene_link()
+    numbers_at(run, scene, t)
+    curves_chart(cfg, t)
+
+
+# a T-frame figure costs ~0.2 s to build (plotly validates every frame), about 50 times more
+# than aiming a built one at t; so one figure per config is shared, and aimed under a lock
+_AIM = threading.Lock()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _curves_figure(cfg: RunConfig) -> go.Figure:
+    run, scene = gradient_run(cfg), cached_scene(cfg)
+    kind = scene.params.kind
+    fig = figs.gradient_curves(run.dL, run.jac, 1, kind, run.bound, run.h_overflow)
+    fig.update_layout(height=600)
+    return fig
+
+
+def curves_chart(cfg: RunConfig, t: int) -> None:
+    """The two norms and the bound against t, the cursor at t (Play moves it)."""
+    fig = _curves_figure(cfg.with_(clip=None))
+    with _AIM:
+        # the chart's JSON is written inside st.plotly_chart, before the lock is released
+        show_figure(figs.open_at(fig, t), key="grad_curves")
+
+
+def numbers_at(run: GradientRun, scene: Scene, t: int) -> None:
+    """The plotted numbers at the chosen step t, and what the loss L is."""
+    cols = st.columns(4)
+    cols[0].metric(rf"$\|\partial L / \partial h_{{{t}}}\|$", figs.sci(run.dL[t]))
+    cols[1].metric(rf"$\|\partial h_T / \partial h_{{{t}}}\|$", figs.sci(run.jac[t]))
+    if run.bound is not None:
+        cols[2].metric(rf"bound $\eta^{{T-{t}}}$", figs.sci(run.bound[t]))
+    else:
+        cols[2].metric("Pascanu's bound", "—", help="Stated for the vanilla RNN only.")
+    what = "next-step" if scene.seq.where == "every" else "last-step"
+    loss = "cross-entropy" if scene.seq.loss == "xent" else "squared error"
+    cols[3].metric(
+        "loss L", figs.sci(run.loss), help=f"{what} {loss} of a random linear readout of h_t"
+    )
+
+
+def spectrum_chart(run: GradientRun, scene: Scene) -> None:
+    """Singular values of W_hh (per gate block) and the 1/gamma line."""
+    p = scene.params
+    fig = figs.singular_values_figure(run.svals, run.thresholds, p.kind, p.nonlinearity)
+    show_figure(fig, key="grad_spectrum", height=480)
+
+
+def _scaled(g: np.ndarray) -> tuple[np.ndarray, float]:
+    """g divided by a power of two near its largest entry, so norms of huge g stay finite."""
+    top = float(np.abs(g).max()) if g.size else 0.0
+    s = 2.0 ** np.floor(np.log2(top)) if top > 1.0 else 1.0
+    return g / s, s
+
+
+def clipping_panel(run: GradientRun, theta: float | None) -> None:
+    """Norm and element-wise clipping of g at theta: norms before and after, and direction."""
+    preview = theta is None
+    theta = 1.0 if preview else theta
+    if not np.isfinite(run.g).all():
+        st.error(
+            "The weight gradient itself is inf/NaN: no clipping can give it back a direction. "
+            "Clip *before* it overflows, or skip the update (PyTorch's `clip_grad_norm_` has "
+            "`error_if_nonfinite=True` for this).",
+            icon=":material/error:",
+        )
+        return
+    # clipping commutes with scaling: clip(g, θ) = s clip(g/s, θ/s); this keeps norms finite
+    u, s = _scaled(run.g)
+    clipped = {
+        "g": u,
+        "norm": gradients.clip_by_norm(u, theta / s),
+        "elem": gradients.clip_elementwise(run.g, theta) / s,
+    }
+    norms = {k: float(np.linalg.norm(v)) * s for k, v in clipped.items()}
+    top2 = np.argsort(-np.abs(run.g))[:2] if run.g.size > 1 else np.array([0, 0])
+    names = tuple(component_name(run.parts, int(k)) for k in top2)
+    vectors = {k: v[top2] * s for k, v in clipped.items()}
+    if preview:
+        st.info(
+            "Clipping is off in the sidebar: showing what θ = 1 would do.",
+            icon=":material/content_cut:",
+        )
+    left, right = st.columns(2)
+    with left:
+        show_figure(figs.clip_norms_figure(norms, theta), key="grad_clip_norms", height=440)
+    with right:
+        fig = figs.clip_direction_figure(vectors, theta, names)
+        show_figure(fig, key="grad_clip_direction", height=440)
+    cols = st.columns(3)
+    cols[0].metric("‖g‖", figs.sci(norms["g"]))
+    cols[1].metric("cos(g, norm-clipped)", f"{gradients.cosine(u, clipped['norm']):.4f}")
+    cols[2].metric("cos(g, element-clipped)", f"{gradients.cosine(u, clipped['elem']):.4f}")
