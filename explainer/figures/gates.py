@@ -150,7 +150,7 @@ def saturation_figure(tr: Trace, j: int) -> go.Figure:
     names = SATURATING[tr.kind]
     axis = dict(range=[-0.03, 1.03], tickformat=".0%")
     fig = theme.new_figure(
-        title="How often is each gate shut or open?",
+        title=dict(text="How often is each gate shut or open?"),
         height=560,
         xaxis=dict(axis, title="steps with gate < 0.1 (shut)"),
         yaxis=dict(axis, title="steps with gate > 0.9 (open)"),

@@ -27,7 +27,7 @@ def keep_bars(tr: Trace, labels, t: int, j: int) -> go.Figure:
     edge = dict(color=theme.TEXT, width=[3 if u == j else 0 for u in units])
     ends = dict(tickvals=[0, 0.5, 1], ticktext=["new 0", "0.5", "keep 1"])
     fig = theme.new_figure(
-        title="Update gate z<sub>t</sub> of each unit at step t",
+        title=dict(text="Update gate z<sub>t</sub> of each unit at step t"),
         height=560,
         xaxis=dict(range=[-0.6, tr.H - 0.4], hoverformat="d"),
         yaxis=dict(ends, range=[0, 1.04]),
@@ -63,7 +63,7 @@ def param_counts(D: int, H: int) -> go.Figure:
     kinds = ("rnn", "gru", "lstm")
     counts = [n_params(k, D, H) for k in kinds]
     fig = theme.new_figure(
-        title=f"Parameters for D = {D} inputs, H = {H} units",
+        title=dict(text=f"Parameters for D = {D} inputs, H = {H} units"),
         height=420,
         yaxis=dict(title="parameters", range=[0, max(counts) * 1.25]),
         margin=dict(t=70, b=90),

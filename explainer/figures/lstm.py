@@ -120,7 +120,7 @@ def memory_figure(products: np.ndarray, b_f: float, j: int) -> go.Figure:
     T = products.shape[0] - 1
     k = np.arange(max(T, 50) + 1)
     fig = theme.new_figure(
-        title=f"How long unit {j} remembers",
+        title=dict(text=f"How long unit {j} remembers"),
         height=560,
         xaxis=dict(title="steps back k", range=[0, k[-1]]),
         yaxis=dict(title="∂c<sub>T</sub> / ∂c<sub>T−k</sub>", type="log", range=[-17, 0.4]),
