@@ -3,6 +3,9 @@
 Each input source comes with the target a readout is scored against, so the gradient pages
 can show ``dL/dh_t`` for a real loss: next character (text), next value (numbers, sine), the
 sum of the two marked values (adding), the recalled symbols (copy).
+
+With ``cfg.weights`` naming a pretrained model (assets/models), the model decides the cell,
+the hidden size, the readout and how typed text is encoded (its own vocabulary).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explainer import tasks
+from explainer import pretrained, tasks
 from explainer.cells import CellParams
 from explainer.config import RunConfig
 from explainer.initializers import init_params
@@ -51,13 +54,7 @@ def show_char(ch: str) -> str:
 def make_sequence(cfg: RunConfig) -> Sequence:
     """The input for ``cfg.source``; raises ValueError with a readable message on bad input."""
     if cfg.source == "text":
-        enc = tasks.encode_text(cfg.text)
-        notes = (
-            (f"the text was cut to its first {len(enc.text)} characters",) if enc.truncated else ()
-        )
-        vocab = tuple(show_char(ch) for ch in enc.vocab)
-        labels = tuple(show_char(ch) for ch in enc.text[:-1])
-        return Sequence(enc.x[:-1], labels, enc.ids[1:], "xent", "every", vocab, notes)
+        return text_sequence(tasks.encode_text(cfg.text))
     if cfg.source in ("numbers", "sine"):
         if cfg.source == "numbers":
             v = tasks.parse_numbers(cfg.numbers)
@@ -81,8 +78,16 @@ def make_sequence(cfg: RunConfig) -> Sequence:
     raise ValueError(f"unknown input source {cfg.source!r}")
 
 
+def text_sequence(enc: tasks.TextEncoding) -> Sequence:
+    """Read characters 1..T-1 of an encoded text; each step's target is the next character."""
+    notes = (f"the text was cut to its first {len(enc.text)} characters",) if enc.truncated else ()
+    vocab = tuple(show_char(ch) for ch in enc.vocab)
+    labels = tuple(show_char(ch) for ch in enc.text[:-1])
+    return Sequence(enc.x[:-1], labels, enc.ids[1:], "xent", "every", vocab, notes)
+
+
 def make_params(cfg: RunConfig, input_size: int) -> CellParams:
-    """Random weights as ``cfg`` asks (pretrained weights are loaded by the caller)."""
+    """Random weights as ``cfg`` asks (trained weights come from ``pretrained_scene``)."""
     return init_params(
         cfg.cell,
         input_size,
@@ -106,8 +111,31 @@ def make_scene(
     cfg: RunConfig, params: CellParams | None = None, readout: Readout | None = None
 ) -> Scene:
     """Input, weights, readout and the unrolled trace for one config."""
+    if cfg.weights != "random" and params is None:
+        return pretrained_scene(cfg)
     seq = make_sequence(cfg)
     params = params if params is not None else make_params(cfg, seq.x.shape[1])
     if readout is None:
         readout = make_readout(params.hidden_size, len(seq.output_labels), cfg.seed)
     return Scene(cfg, seq, params, readout, unroll(params, seq.x, readout=readout))
+
+
+SOURCE_WORDS = {"text": "typed text", "adding": "the adding problem"}
+
+
+def pretrained_scene(cfg: RunConfig) -> Scene:
+    """The scene for a trained model: its weights, its readout, and the input it was trained
+    to read (typed text in its own vocabulary, or an adding sequence of ``cfg.seq_len``)."""
+    model = pretrained.load(cfg.weights)
+    card = model.card
+    if cfg.source != card.source:
+        raise ValueError(
+            f"the trained model {card.name} reads {SOURCE_WORDS.get(card.source, card.source)}; "
+            "choose that input sequence or random weights"
+        )
+    seq = text_sequence(pretrained.encode(model, cfg.text)) if card.task == "chars" else None
+    seq = seq or make_sequence(cfg)
+    # the model decides the cell and its size
+    cfg = cfg.with_(cell=card.kind, hidden_size=card.hidden_size, activation="tanh")
+    trace = unroll(model.params, seq.x, readout=model.readout)
+    return Scene(cfg, seq, model.params, model.readout, trace)

@@ -10,7 +10,7 @@ ui.page_header(
     "what the belt **forgets** (f), what gets **written** onto it (i, with the candidate g) and "
     "what is **read** off it (o).",
 )
-cfg = ui.sidebar_config(cell="lstm", extras=("forget_bias",))
+cfg = ui.sidebar_config(cell="lstm", extras=("forget_bias",), weights_default="char-lstm")
 scene = ui.scene_or_stop(cfg)
 t, j = gates.step_and_unit(scene)
 

@@ -11,7 +11,7 @@ ui.page_header(
     "candidate to take. A **reset gate r** decides how much of the old state the candidate may "
     "look at. No separate cell state, one gate fewer than the LSTM.",
 )
-cfg = ui.sidebar_config(cell="gru")
+cfg = ui.sidebar_config(cell="gru", weights_default="char-gru")
 scene = ui.scene_or_stop(cfg)
 t, j = gates.step_and_unit(scene)
 

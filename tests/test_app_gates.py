@@ -25,9 +25,14 @@ CHARTS = {
 
 
 def run(page: str, **query) -> AppTest:
+    """The page with these link parameters; random weights unless ``weights`` is given (the
+    pages open on a trained model, whose size and vocabulary the random-init tests would fight);
+    ``weights=None`` leaves the page's own default."""
     at = AppTest.from_file(page, default_timeout=60)
+    query.setdefault("weights", "random")
     for key, value in query.items():
-        at.query_params[key] = value
+        if value is not None:
+            at.query_params[key] = value
     return at.run()
 
 
@@ -182,3 +187,13 @@ def test_gru_parameter_counts_with_the_numbers_substituted():
     counts = charts(at)["gates_params"]["data"][0]["y"]
     assert list(counts) == [n_params(k, D, 20) for k in ("rnn", "gru", "lstm")]
     assert r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}" in latex
+
+
+@pytest.mark.parametrize("page,model", [(LSTM, "char-lstm"), (GRU, "char-gru")])
+def test_pages_open_on_a_trained_model(page, model):
+    """Issue #4: the gate pages show learned behaviour by default, not random gates."""
+    at = run(page, weights=None)
+    assert_clean(at)
+    assert at.selectbox(key="weights").value == model
+    spec = charts(at)["gates_heatmaps"]
+    assert decoded(spec["data"][0]["z"]).size == 32 * len(RunConfig().text[:-1])  # H = 32

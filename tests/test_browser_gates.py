@@ -100,7 +100,7 @@ def test_deep_link_restores_the_scene(app_server, browser_page, console_errors, 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_long_text_and_64_units(app_server, browser_page, console_errors, cell):
-    url = f"{app_server}/{PAGES[cell]}?hidden_size=64&t=120&text={quote(LONG_TEXT)}"
+    url = f"{app_server}/{PAGES[cell]}?weights=random&hidden_size=64&t=120&text={quote(LONG_TEXT)}"
     open_page(browser_page, url, timeout_ms=120_000)
     assert_no_exception(browser_page)
     assert chart_state(browser_page, 0)["active"] == 119

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explainer import pretrained
 from explainer.cells import ACTIVATIONS, KINDS
 from explainer.config import LIMITS, RunConfig
 from explainer.initializers import INITS
@@ -125,11 +126,38 @@ def _extra_controls(extras: tuple[str, ...], cell: str) -> dict:
     return values
 
 
-def sidebar_config(cell: str | None = None, extras: tuple[str, ...] = ()) -> RunConfig:
+def _weights_control(source: str, cell: str, default: str) -> str:
+    """The weights select: random, or a pretrained model that reads this input with this cell
+    (the model then sets the hidden size, the readout and the vocabulary)."""
+    models = {c.name: c for c in pretrained.available(kind=cell, source=source)}
+    options = ["random", *models]
+    weights = st.selectbox(
+        "Weights",
+        options,
+        index=options.index(default) if default in options else 0,
+        key="weights",
+        help="Trained models come from `python -m explainer.pretrain` (assets/models).",
+        **BOUND,
+    )
+    if weights != "random":
+        card = models[weights]
+        st.caption(
+            f"{card.title}. Hidden size set by the trained model: H = {card.hidden_size}; "
+            "initialisation controls are ignored."
+        )
+    elif not models:
+        st.caption("Trained models read typed text or the adding problem.")
+    return weights
+
+
+def sidebar_config(
+    cell: str | None = None, extras: tuple[str, ...] = (), weights_default: str = "random"
+) -> RunConfig:
     """Render the shared sidebar and return the scene's config.
 
     ``cell`` fixes the cell type (the gate pages); otherwise the sidebar offers it.
-    ``extras`` names page-specific controls from ``EXTRAS``.
+    ``extras`` names page-specific controls from ``EXTRAS``; ``weights_default`` names the
+    pretrained model a page shows first (when it reads the chosen input), else "random".
     """
     _drop_junk_query_params()
     with st.sidebar:
@@ -140,12 +168,14 @@ def sidebar_config(cell: str | None = None, extras: tuple[str, ...] = ()) -> Run
                 "Cell", KINDS, captions=[CELL_NAMES_LONG[k] for k in KINDS], key="cell", **BOUND
             )
         values["cell"] = cell
+        values["weights"] = _weights_control(values["source"], cell, weights_default)
         values["hidden_size"] = st.slider(
             "Hidden units H",
             1,
             LIMITS["hidden_size"][1],
             DEFAULT.hidden_size,
             key="hidden_size",
+            disabled=values["weights"] != "random",
             **BOUND,
         )
         values["seed"] = st.number_input(

@@ -1,0 +1,172 @@
+"""Results of the train-and-compare page: a scoreboard, loss against the baseline, the metric,
+gradient norms around clipping, teaching moments, what each model writes or forecasts, and
+the adding-problem sweep from assets."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from explainer import pretrained, runs, train
+from explainer.figures import training as figures
+from explainer.figures.theme import CELL_NAMES
+from explainer.ui.panels import explain, show_figure
+from explainer.ui.train import task_data
+
+EVENT_WORDS = {
+    "spike": "gradient spike",
+    "nan": "step with an inf/NaN loss or gradient (update skipped)",
+    "diverged": "diverged: the weights overflowed, training stopped",
+}
+
+
+SKILL = " Skill = 1 − MSE / MSE of predicting 'same as the last value': 1 is perfect, 0 no better."
+
+
+def _fmt(value: float, name: str) -> str:
+    if not math.isfinite(value):
+        return "NaN"
+    return f"{value:.0%}" if name.endswith("right") or name.startswith("solved") else f"{value:.2f}"
+
+
+def _histories(cfg: train.TrainConfig, run: train.Run | None) -> tuple[dict, str]:
+    if run is not None and run.step:
+        return {k: c.history for k, c in run.cells.items()}, "live"
+    recorded = runs.recorded(cfg)
+    return recorded, "recorded" if recorded else ""
+
+
+def scoreboard(histories: dict, data) -> None:
+    """One big number per cell: the metric on held-out data, with its curve."""
+    for col, (kind, h) in zip(st.columns(len(histories)), histories.items(), strict=True):
+        last = h.val_metric[-1] if h.val_metric else math.nan
+        loss = h.val_loss[-1] if h.val_loss else math.nan
+        col.metric(
+            f"{CELL_NAMES[kind]}: {data.metric_name}",
+            _fmt(last, data.metric_name),
+            border=True,
+            chart_data=[v if math.isfinite(v) else None for v in h.val_metric][-60:],
+            help=f"Validation loss {loss:.4g}; the memoryless baseline is {data.baseline:.4g}."
+            + SKILL * data.metric_name.startswith("skill"),
+        )
+
+
+def moments(histories: dict, clip: float | None) -> None:
+    """Gradient spikes, skipped NaN steps and divergence, counted per cell and kind."""
+    lines = []
+    for cell, h in histories.items():
+        for kind, words in EVENT_WORDS.items():
+            found = [e for e in h.events if e.kind == kind]
+            if not found:
+                continue
+            first, last = found[0].step, found[-1].step
+            where = f"step {first}" if first == last else f"steps {first}–{last}"
+            count = f"{len(found)} × " if len(found) > 1 else ""
+            detail = ""
+            if kind == "spike":
+                top = max(e.value for e in found)
+                detail = f", largest ‖g‖ = {top:.3g}"
+                detail += f", clipped to θ = {clip:g}" if clip and top > clip else ""
+            lines.append(f"- **{CELL_NAMES[cell]}**: {count}{words} ({where}{detail})")
+    if not lines:
+        hint = "turn clipping off and raise the learning rate" if clip else "raise the lr"
+        st.caption(f"No gradient explosions so far. To provoke one, {hint} (plain SGD helps).")
+        return
+    st.markdown(
+        f"**Teaching moments** (▲ a gradient norm over {train.SPIKE_FACTOR:g}× its recent "
+        "median, ✖ an overflow)\n" + "\n".join(lines)
+    )
+
+
+def _extras(run: train.Run | None, data) -> None:
+    """What the trained networks do: write text, forecast, classify."""
+    if run is None or not run.step:
+        return
+    if data.task == "chars":
+        st.markdown("**What each model writes after “the ”** (sampled, temperature 0.8)")
+        for kind, c in run.cells.items():
+            st.caption(CELL_NAMES[kind])
+            st.code(runs.sample_text(c, data, 160, seed=run.step), language=None, wrap_lines=True)
+    elif data.task == "series" and "years" in data.info:
+        info = data.info
+        fig = figures.forecast(info["years"], info["values"], runs.forecasts(run), info["cut"])
+        show_figure(fig, key="tr_forecast", height=430)
+    elif data.task == "reviews":
+        texts = data.info["val_texts"][:8]
+        rows = {"review": texts, "label": [data.info["classes"][k] for k in data.val.y[:8]]}
+        for kind, c in run.cells.items():
+            guess = train.outputs(c, data.val, data.where)[:8].argmax(-1)
+            rows[CELL_NAMES[kind]] = [data.info["classes"][k] for k in guess]
+        st.markdown("**Held-out reviews and each network's guess**")
+        st.dataframe(rows, hide_index=True)
+
+
+def results(cfg: train.TrainConfig, payload, run: train.Run | None) -> None:
+    """Everything a run recorded, or the recorded run of the shipped models for these settings."""
+    data = task_data(cfg, payload)
+    histories, kind = _histories(cfg, run)
+    if not histories:
+        st.info(
+            "Nothing trained yet with these settings. Press **▶ Train**: the vanilla RNN, the "
+            "LSTM and the GRU start from the same seed and see the same batches.",
+        )
+        return
+    if kind == "recorded":
+        steps = max(h.val_step[-1] for h in histories.values())
+        st.info(
+            f"Recorded when the app's trained models were made (`python -m explainer.pretrain`): "
+            f"{steps} steps with exactly these settings. Press **▶ Train** to watch it live.",
+        )
+    scoreboard(histories, data)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        fig = figures.loss_curves(
+            histories, data.baseline, data.baseline_label, log_y=data.loss == "mse"
+        )
+        show_figure(fig, key="tr_loss", height=480)
+    with right:
+        explain(
+            f"**Loss on held-out data** (thick) and while training (faint), against the "
+            f"**baseline** ({data.baseline:.3g}, dashed): what a network without memory "
+            f"scores. Below the dashed line, a network has learned to use the past."
+        )
+        moments(histories, cfg.clip)
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_figure(figures.metric_curves(histories, data.metric_name, data.chance),
+                    key="tr_metric", height=600)  # fmt: skip
+    with right:
+        show_figure(figures.grad_norms(histories, cfg.clip), key="tr_grads", height=600)
+    explain(
+        "**Left:** the task's score on held-out data. **Right:** the length of the gradient "
+        "‖g‖ at every step, before (grey) and after (colour) norm clipping at θ (pink dashed). "
+        "Clipping tames explosions; it cannot revive a gradient that vanished."
+    )
+    _extras(run, data)
+
+
+def sweep() -> None:
+    """Success rate against T on the adding problem, from the sweep stored in assets."""
+    try:
+        s = pretrained.sweep()
+    except FileNotFoundError:
+        st.info("The sweep results are missing: run `python -m explainer.pretrain sweep`.")
+        return
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        fig = figures.sweep(s["results"], s["T"], s["chance"])
+        show_figure(fig, key="tr_sweep", height=520)
+    with right:
+        b = s["budget"]
+        explain(
+            "Each point trains a fresh network on the "
+            f"adding problem with sequences of length T: up to {b['max_steps']} steps of "
+            f"{b['batch_size']} sequences, Adam at {b['lr']:g}, clipping at {b['clip']:g}, "
+            f"H = {b['hidden_size']}, seeds {', '.join(map(str, s['seeds']))} (small circles), "
+            f"then scores {b['test_sequences']} new sequences.\n\n"
+            "A sequence counts as **solved** when the prediction is within 0.16 of the sum: the "
+            "|error| < 0.04 of Hochreiter & Schmidhuber (1997) on their scaled target "
+            "0.5 + (X₁ + X₂)/4. Guessing 1 every time solves 29 %.\n\n"
+            "Computed offline by `python -m explainer.pretrain sweep`, not on this page."
+        )
