@@ -35,8 +35,8 @@ def test_home_shows_title_and_lesson_path(home):
 
 def test_home_links_every_page_on_disk(home):
     pages = sorted(p.stem.partition("_")[2] for p in (REPO / "pages").glob("*.py"))
-    links = sorted(link.proto.page for link in home.get("page_link"))
-    assert links == pages
+    lessons = [link for link in home.get("page_link") if not link.proto.query_string]
+    assert sorted(link.proto.page for link in lessons) == pages
     if not pages:
         assert "no pages" in home.info[0].value
 
@@ -62,3 +62,21 @@ def test_every_page_runs_on_its_own():
         if page.exception:
             failures[path.name] = [e.value for e in page.exception]
     assert not failures, failures
+
+
+def test_home_lists_every_lecture_scene_as_a_deep_link(home):
+    from urllib.parse import parse_qs
+
+    from explainer.scenarios import SCENARIOS
+
+    scenes = [link for link in home.get("page_link") if link.proto.query_string]
+
+    def key(page: str, query: dict) -> tuple:
+        return page, tuple(sorted(query.items()))
+
+    shown = {
+        key(link.proto.page, {k: v[-1] for k, v in parse_qs(link.proto.query_string).items()})
+        for link in scenes
+    }
+    wanted = {key(Path(s.page).stem.partition("_")[2], s.params) for s in SCENARIOS}
+    assert len(scenes) == len(SCENARIOS) and shown == wanted

@@ -10,6 +10,7 @@ from explainer.ui.cache import cached_scene
 from explainer.ui.panels import (
     conventions,
     explain,
+    lecture_scenes,
     live_equations,
     page_header,
     scene_link,
@@ -23,6 +24,7 @@ __all__ = [
     "cached_scene",
     "conventions",
     "explain",
+    "lecture_scenes",
     "live_equations",
     "page_header",
     "scene_link",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from explainer import equations
 from explainer.cells import CellParams
+from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
 
 CONVENTIONS = r"""
@@ -62,6 +63,18 @@ def what_to_try(ideas: list[str]) -> None:
     with st.container(border=True):
         st.markdown("**What to try**")
         st.markdown("\n".join(f"{k}. {idea}" for k, idea in enumerate(ideas, 1)))
+
+
+def lecture_scenes() -> None:
+    """Named teaching moments, each a link that opens its page with every control set."""
+    st.header("Lecture scenes")
+    st.markdown("Ready-made deep links for slides: each opens a page exactly as described.")
+    columns = st.columns(3, gap="medium")
+    for k, scene in enumerate(SCENARIOS):
+        with columns[k % 3].container(border=True):
+            st.page_link(scene.page, label=f"**{scene.title}**", query_params=scene.params,
+                         icon=":material/slideshow:")  # fmt: skip
+            st.caption(scene.lesson)
 
 
 def conventions(kind: str | None = None) -> None:
