@@ -32,7 +32,7 @@ class Scenario:
 
 SCENARIOS = (
     Scenario(
-        "Read a word, one character at a time",
+        "One character at a time",
         "pages/1_Unrolled_RNN.py",
         "The same cell and the same weights at every step; h_t carries what came before.",
         {"text": "hello hello", "hidden_size": "8", "t": "7"},
@@ -85,7 +85,7 @@ SCENARIOS = (
         regime="exploding",
     ),
     Scenario(
-        "Overflow, as a teaching moment",
+        "Overflow as an event",
         "pages/4_Gradients_through_time.py",
         "A linear RNN with ρ = 4 over 520 steps leaves the range of floating point numbers.",
         {
