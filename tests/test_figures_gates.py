@@ -1,5 +1,6 @@
 """Figures of the gate pages, without streamlit: traces, axes, colours, frames and JSON size."""
 
+import base64
 import json
 
 import numpy as np
@@ -269,3 +270,30 @@ def test_smallest_scene_one_step_one_unit(cell):
 def test_figures_keep_the_project_template(lstm):
     fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 1)
     assert fig.layout.template.layout.paper_bgcolor == theme.BACKGROUND
+
+
+def plain(spec) -> object:
+    """A figure spec as JSON with typed arrays decoded to float32 lists (both forms mean the
+    same to plotly.js)."""
+    if isinstance(spec, dict) and "bdata" in spec:
+        return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"]).tolist()
+    if isinstance(spec, dict):
+        return {k: plain(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [plain(v) for v in spec]
+    if isinstance(spec, float):
+        return float(np.float32(spec))
+    return spec
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("t", [1, 2, 40, 150])
+def test_a_figure_aimed_at_t_equals_one_built_at_t(cell, t):
+    """The pages build each animated figure once and re-aim it when only t moves."""
+    s = make_scene(RunConfig(cell=cell, source="sine", seq_len=150, weights="random"))
+    tr, labels = s.trace, s.seq.labels
+    second = lstm_figures.cell_belt if cell == "lstm" else gru_figures.keep_bars
+    for build in (lambda k: gates.gate_heatmaps(tr, labels, k), lambda k: second(tr, labels, k, 2)):
+        aimed = theme.aim_spec(build(1).to_dict(), t - 1)
+        fresh = build(t).to_dict()
+        assert plain(json.loads(pio.to_json(aimed))) == plain(json.loads(pio.to_json(fresh)))

@@ -94,6 +94,8 @@ class FramedFigure(go.Figure):
         return self._raw_frames
 
     def to_dict(self) -> dict:
+        if getattr(self, "_spec", None) is not None:
+            return self._spec
         out = super().to_dict()
         if self._raw_frames:
             out["frames"] = self._raw_frames
@@ -205,4 +207,35 @@ def aim_player(fig: go.Figure, labels: list[str], active: int) -> go.Figure:
     jump = slider.steps[0].args[1]
     slider.steps, slider.active = _stops(labels, active, jump)
     play.args = [list(labels[active:]), play.args[1]]
+    return fig
+
+
+def aim_spec(spec: dict, active: int) -> dict:
+    """A built animated figure (``fig.to_dict()``, frames included) opened at another frame:
+    frame ``active`` becomes the first picture, the slider shows it and Play runs from it.
+
+    Pure dict work on shallow copies (the cached spec is shared and never changed): moving the
+    step costs about a millisecond instead of rebuilding the figure.
+    """
+    frames = spec["frames"]
+    names = [frame["name"] for frame in frames]
+    data, layout = list(spec["data"]), dict(spec["layout"])
+    frame = frames[active]
+    changed = frame.get("data", [])
+    for k, trace in zip(frame.get("traces", range(len(changed))), changed, strict=True):
+        data[k] = {**data[k], **trace}
+    layout.update(frame.get("layout", {}))
+    slider, menu = dict(layout["sliders"][0]), dict(layout["updatemenus"][0])
+    slider["steps"], slider["active"] = _stops(names, active, slider["steps"][0]["args"][1])
+    play = dict(menu["buttons"][0], args=[names[active:], menu["buttons"][0]["args"][1]])
+    menu["buttons"] = [play, *menu["buttons"][1:]]
+    layout["sliders"], layout["updatemenus"] = [slider, *layout["sliders"][1:]], [menu]
+    return {**spec, "data": data, "layout": layout}
+
+
+def from_spec(spec: dict) -> FramedFigure:
+    """A figure that hands ``spec`` to the exporter as it is (``st.plotly_chart`` calls
+    ``to_dict``), with no plotly objects built."""
+    fig = FramedFigure(_validate=False)
+    fig._spec = spec
     return fig

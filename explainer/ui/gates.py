@@ -17,7 +17,7 @@ from explainer import gradients
 from explainer.cells import BLOCKS, n_params
 from explainer.figures import gates, gru, lstm
 from explainer.scene import Scene
-from explainer.ui.panels import explain, show_figure
+from explainer.ui.panels import explain, show_animated, show_figure
 from explainer.ui.view import time_cursor, unit_picker
 
 # the cell path alone, and what a forget bias b_f alone gives after 50 steps (f = sigma(b_f))
@@ -57,12 +57,16 @@ def step_and_unit(scene: Scene) -> tuple[int, int]:
 
 def gate_heatmaps(scene: Scene, t: int) -> None:
     """Every gate, then c_t and h_t, as units x time; step t highlighted and animated."""
-    show_figure(gates.gate_heatmaps(scene.trace, scene.seq.labels, t), key="gates_heatmaps")
+    tr, labels = scene.trace, scene.seq.labels
+    build = lambda s: gates.gate_heatmaps(tr, labels, s)  # noqa: E731
+    show_animated(("gate_heatmaps", scene.cfg), build, t, "gates_heatmaps")
 
 
 def cell_belt(scene: Scene, t: int, j: int) -> None:
     """The LSTM cell state of unit j: what is kept, what is written, what is read."""
-    show_figure(lstm.cell_belt(scene.trace, scene.seq.labels, t, j), key="gates_belt")
+    tr, labels = scene.trace, scene.seq.labels
+    build = lambda s: lstm.cell_belt(tr, labels, s, j)  # noqa: E731
+    show_animated(("cell_belt", scene.cfg, j), build, t, "gates_belt")
 
 
 def saturation(scene: Scene, j: int, note: str = "") -> None:
@@ -94,7 +98,9 @@ def forget_memory(scene: Scene, j: int, note: str = "") -> None:
 def keep_bars(scene: Scene, t: int, j: int) -> None:
     """GRU: how much of h_{t-1} each unit keeps at step t, with the convention spelled out."""
     st.latex(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1} \qquad \text{(PyTorch)}")
-    show_figure(gru.keep_bars(scene.trace, scene.seq.labels, t, j), key="gates_keep")
+    tr, labels = scene.trace, scene.seq.labels
+    build = lambda s: gru.keep_bars(tr, labels, s, j)  # noqa: E731
+    show_animated(("keep_bars", scene.cfg, j), build, t, "gates_keep")
     st.caption(
         "$z$ near 1 keeps the old state, $z$ near 0 takes the new candidate $n_t$. d2l and Cho "
         "et al. (2014, v3) apply the reset gate before the matmul, $W_{hn} (r_t \\odot h_{t-1})$; "
