@@ -105,7 +105,7 @@ def scene_link(extra: dict | None = None) -> None:
     base = (st.context.url or "").split("?")[0]
     query = {**st.query_params.to_dict(), **(extra or {})}
     url = f"{base}?{urlencode(query)}" if query else base
-    with st.popover("🔗 Link to this scene"):
+    with st.popover("Link to this scene", icon=":material/link:"):
         st.caption(
             "Copy this link into your slides: it reopens this page with every control as now."
         )

@@ -189,5 +189,5 @@ def sidebar_config(
         )
         values.update(_extra_controls(extras, cell))
     for message in st.session_state.pop("_url_notices", {}).values():
-        st.warning(f"Ignored a value in the link: {message}.", icon="🔗")
+        st.warning(f"Ignored a value in the link: {message}.", icon=":material/link_off:")
     return RunConfig(**values)

@@ -20,7 +20,7 @@ def run_notices(scene: Scene) -> None:
         st.warning(
             f"The hidden state overflowed at step {bad}: from there on it is ±∞ or NaN, drawn "
             "as gaps. Lower ρ or pick another activation to tame it.",
-            icon="💥",
+            icon=":material/warning:",
         )
     elif np.abs(h).max() > EXPLODING:
         step = int(np.argmax(np.abs(h).max(axis=1) > EXPLODING))
@@ -28,7 +28,7 @@ def run_notices(scene: Scene) -> None:
             f"The memory is exploding: |h| passes {EXPLODING:g} at step {step} and reaches "
             f"{np.abs(h).max():.1e}. Each step multiplies it again; values beyond 3e38 are "
             "drawn as gaps.",
-            icon="💥",
+            icon=":material/warning:",
         )
 
 

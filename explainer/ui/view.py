@@ -18,10 +18,10 @@ def scene_or_stop(cfg: RunConfig) -> Scene:
     try:
         scene = cached_scene(cfg)
     except ValueError as err:
-        st.error(f"This input cannot be run: {err}.", icon="✋")
+        st.error(f"This input cannot be run: {err}.", icon=":material/block:")
         st.stop()
     for note in scene.seq.notices:
-        st.info(f"Note: {note}.", icon="✂️")
+        st.info(f"Note: {note}.", icon=":material/content_cut:")
     return scene
 
 
