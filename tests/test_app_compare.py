@@ -1,8 +1,6 @@
 """The compare page in-process under AppTest: defaults, controls at their limits, overflow,
 deep links and junk links."""
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from explainer import gradients
 from explainer.cells import n_params
 from explainer.config import RunConfig
-from explainer.figures.theme import MAX_STOPS
 from explainer.scene import make_scene
+from tests.app_utils import active_step, array, assert_player_covers_frames, chart
 
 pytestmark = pytest.mark.app
 
@@ -28,21 +26,6 @@ def run(**query) -> AppTest:
     return at.run()
 
 
-def chart(at: AppTest, key: str) -> dict:
-    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
-    assert len(found) == 1, [c.proto.id for c in at.get("plotly_chart")]
-    return json.loads(found[0].proto.spec)
-
-
-def array(value) -> np.ndarray:
-    """A plotly JSON array: a list, or a base64 typed array {"dtype", "bdata", "shape"}."""
-    if isinstance(value, dict):
-        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        return raw.reshape([int(n) for n in str(shape).split(",")]) if shape else raw
-    return np.asarray(value, dtype=float)
-
-
 def test_defaults_show_three_cells():
     at = run()
     assert not at.exception, [e.value for e in at.exception]
@@ -54,7 +37,7 @@ def test_defaults_show_three_cells():
     assert len(maps) == 3
     assert all(array(m["z"]).shape == (RunConfig().hidden_size, T_DEFAULT) for m in maps)
     assert len(states["frames"]) == T_DEFAULT
-    assert states["layout"]["sliders"][0]["active"] == at.slider(key="t").value - 1
+    assert active_step(states) == at.slider(key="t").value
 
 
 def test_same_input_and_seed_for_every_cell():
@@ -104,10 +87,7 @@ def test_controls_at_their_limits_run_cleanly(query):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.warning, [w.value for w in at.warning]
     states = chart(at, "cmp_states")
-    # every step has a frame; the slider keeps at most ~MAX_STOPS of them (plus t and T)
-    stops = states["layout"]["sliders"][0]["steps"]
-    assert len(stops) <= min(len(states["frames"]), MAX_STOPS + 2)
-    assert stops[-1]["label"] == states["frames"][-1]["name"]
+    assert_player_covers_frames(states)
 
 
 def test_widgets_moved_to_their_extremes_rerun_cleanly():
@@ -117,7 +97,7 @@ def test_widgets_moved_to_their_extremes_rerun_cleanly():
     at.selectbox(key="init").set_value("orthogonal").run()
     at.slider(key="t").set_value(1).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert chart(at, "cmp_states")["layout"]["sliders"][0]["active"] == 0
+    assert active_step(chart(at, "cmp_states")) == 1
 
 
 def test_huge_states_stay_drawable():
@@ -175,7 +155,7 @@ def test_deep_link_restores_the_scene():
     assert at.number_input(key="seed").value == 11
     assert at.slider(key="hidden_size").value == 6
     states = chart(at, "cmp_states")
-    assert states["layout"]["sliders"][0]["active"] == 32
+    assert active_step(states) == 33
     assert [s["x0"] for s in states["layout"]["shapes"]] == [32.5] * 3
 
 

@@ -1,7 +1,6 @@
 """The LSTM and GRU gate pages under AppTest: defaults, controls at their limits, deep links
 and junk links. Plotly charts are UnknownElements whose proto.spec is the figure JSON."""
 
-import base64
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from explainer.cells import n_params
 from explainer.config import RunConfig
 from explainer.scene import make_scene
+from tests.app_utils import active_step, array
 
 pytestmark = pytest.mark.app
 
@@ -50,13 +50,6 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def decoded(values) -> np.ndarray:
-    """A trace array from the JSON spec: a list, or plotly's base64 typed-array form."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-    return np.asarray(values, dtype=float)
-
-
 def heading(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("**The equations at step"))
 
@@ -70,7 +63,7 @@ def test_defaults_run_and_draw_every_panel(page):
     T = len(make_scene(RunConfig()).seq.labels)
     heat = specs["gates_heatmaps"]
     assert len(heat["frames"]) == T
-    assert heat["layout"]["sliders"][0]["active"] == 4  # opens at the default t = 5
+    assert active_step(heat) == 5  # opens at the default t = 5
     assert heading(at).startswith("**The equations at step t = 5, unit j = 0**")
     assert at.latex, "live equations"
     assert any("Conventions" in e.label for e in at.expander)
@@ -112,11 +105,11 @@ def test_step_and_unit_at_their_limits(page):
     at.slider(key="unit").set_value(15).run()
     assert_clean(at)
     assert heading(at).startswith(f"**The equations at step t = {T}, unit j = 15**")
-    assert charts(at)["gates_heatmaps"]["layout"]["sliders"][0]["active"] == T - 1
+    assert active_step(charts(at)["gates_heatmaps"]) == T
     at.slider(key="t").set_value(1)
     at.slider(key="unit").set_value(0).run()
     assert_clean(at)
-    assert charts(at)["gates_heatmaps"]["layout"]["sliders"][0]["active"] == 0
+    assert active_step(charts(at)["gates_heatmaps"]) == 1
 
 
 @pytest.mark.parametrize("page", [LSTM, GRU])
@@ -148,10 +141,10 @@ def test_lstm_deep_link_restores_the_scene():
     assert at.number_input(key="seed").value == 3
     assert heading(at).startswith("**The equations at step t = 7, unit j = 2**")
     specs = charts(at)
-    assert specs["gates_heatmaps"]["layout"]["sliders"][0]["active"] == 6
+    assert active_step(specs["gates_heatmaps"]) == 7
     expected = make_scene(RunConfig(cell="lstm", seed=3, hidden_size=8, forget_bias=1.0))
     c_line = specs["gates_belt"]["data"][2]
-    np.testing.assert_allclose(decoded(c_line["y"]), expected.trace.c[:, 2], atol=1e-6)
+    np.testing.assert_allclose(array(c_line["y"]), expected.trace.c[:, 2], atol=1e-6)
 
 
 def test_gru_deep_link_restores_the_scene():
@@ -160,7 +153,7 @@ def test_gru_deep_link_restores_the_scene():
     assert heading(at).startswith("**The equations at step t = 9, unit j = 11**")
     expected = make_scene(RunConfig(cell="gru", seed=5, hidden_size=12))
     bars = charts(at)["gates_keep"]["data"][0]
-    np.testing.assert_allclose(decoded(bars["y"]), expected.trace.gates["z"][8], atol=1e-6)
+    np.testing.assert_allclose(array(bars["y"]), expected.trace.gates["z"][8], atol=1e-6)
 
 
 @pytest.mark.parametrize("page", [LSTM, GRU])
@@ -196,4 +189,4 @@ def test_pages_open_on_a_trained_model(page, model):
     assert_clean(at)
     assert at.selectbox(key="weights").value == model
     spec = charts(at)["gates_heatmaps"]
-    assert decoded(spec["data"][0]["z"]).size == 32 * len(RunConfig().text[:-1])  # H = 32
+    assert array(spec["data"][0]["z"]).size == 32 * len(RunConfig().text[:-1])  # H = 32

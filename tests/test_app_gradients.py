@@ -1,7 +1,6 @@
 """The gradients page in-process under AppTest: defaults, every control at its limits, overflow,
 deep links and junk links."""
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from explainer import gradients
 from explainer.config import RunConfig
 from explainer.figures.gradients import sci
-from explainer.figures.theme import MAX_STOPS
 from explainer.scene import make_scene
+from tests.app_utils import active_step, assert_player_covers_frames, chart
 
 pytestmark = pytest.mark.app
 
@@ -26,13 +25,6 @@ def run(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The figure JSON of the chart with this key."""
-    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
-    assert len(found) == 1, [c.proto.id for c in at.get("plotly_chart")]
-    return json.loads(found[0].proto.spec)
 
 
 def markdown(at: AppTest) -> str:
@@ -52,7 +44,7 @@ def test_defaults_show_regime_curves_spectrum_and_clipping():
         chart(at, key)
     curves = chart(at, "grad_curves")
     assert len(curves["frames"]) == T_DEFAULT
-    assert curves["layout"]["sliders"][0]["active"] == at.slider(key="t").value - 1
+    assert active_step(curves) == at.slider(key="t").value
     assert curves["layout"]["yaxis"]["type"] == "log"
     # clipping off in the sidebar: the panel previews theta = 1
     assert any("θ = 1 would do" in i.value for i in at.info)
@@ -99,10 +91,7 @@ def test_controls_at_their_limits_run_cleanly(query):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.warning, [w.value for w in at.warning]
     curves = chart(at, "grad_curves")
-    # every step has a frame; the slider keeps at most ~MAX_STOPS of them (plus t and T)
-    stops = curves["layout"]["sliders"][0]["steps"]
-    assert len(stops) <= min(len(curves["frames"]), MAX_STOPS + 2)
-    assert stops[-1]["label"] == curves["frames"][-1]["name"]
+    assert_player_covers_frames(curves)
 
 
 def test_widgets_moved_to_their_extremes_rerun_cleanly():
@@ -113,7 +102,7 @@ def test_widgets_moved_to_their_extremes_rerun_cleanly():
     at.select_slider(key="clip").set_value("10").run()
     at.slider(key="t").set_value(at.slider(key="t").max).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert chart(at, "grad_curves")["layout"]["sliders"][0]["active"] == at.slider(key="t").max - 1
+    assert active_step(chart(at, "grad_curves")) == at.slider(key="t").max
 
 
 def test_overflow_is_an_event_not_a_crash():
@@ -152,7 +141,7 @@ def test_deep_link_restores_the_scene():
     assert at.number_input(key="seed").value == 7
     assert at.slider(key="rho").value == 1.5
     curves = chart(at, "grad_curves")
-    assert curves["layout"]["sliders"][0]["active"] == 11
+    assert active_step(curves) == 12
     T = make_scene(RunConfig(source="sine", seq_len=80, seed=7)).trace.T
     assert len(curves["frames"]) == T
 

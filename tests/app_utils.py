@@ -1,0 +1,39 @@
+"""Helpers shared by the AppTest files: figure specs by key, typed arrays, the player."""
+
+import base64
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from explainer.figures.theme import MAX_STOPS
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure JSON of the one chart whose element key ends with ``key``."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
+    assert len(found) == 1, [c.proto.id for c in at.get("plotly_chart")]
+    return json.loads(found[0].proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A plotly JSON array: a list, or a base64 typed array {"dtype", "bdata", "shape"}."""
+    if isinstance(value, dict):
+        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return raw.reshape([int(n) for n in str(shape).split(",")]) if shape else raw
+    return np.asarray(value, dtype=float)
+
+
+def active_step(spec: dict) -> int:
+    """The step (1-based) the player opens at: the label of the slider's active stop (the
+    slider keeps ~MAX_STOPS stops, so its index is not the step)."""
+    slider = spec["layout"]["sliders"][0]
+    return int(str(slider["steps"][slider["active"]]["label"]).split()[0])
+
+
+def assert_player_covers_frames(spec: dict) -> None:
+    """Every step has a frame; the slider keeps at most ~MAX_STOPS of them, always the last."""
+    stops = spec["layout"]["sliders"][0]["steps"]
+    assert len(stops) <= min(len(spec["frames"]), MAX_STOPS + 2)
+    assert stops[-1]["label"] == spec["frames"][-1]["name"]
