@@ -1,12 +1,27 @@
-"""Helpers shared by the AppTest files: figure specs by key, typed arrays, the player."""
+"""Helpers shared by the test files: figures as sent and as plotly objects, charts by key,
+typed arrays, the player."""
 
 import base64
 import json
 
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
+from explainer.figures import theme
 from explainer.figures.theme import MAX_STOPS
+
+
+def sent(spec: dict) -> dict:
+    """A builder's figure as the browser receives it: packed, then JSON."""
+    return json.loads(pio.to_json(theme.pack(spec), validate=False))
+
+
+def view(spec: dict) -> go.Figure:
+    """A builder's figure as a validated plotly object, for attribute access (frames become
+    ``go.Frame`` objects)."""
+    return go.Figure(spec)
 
 
 def chart(at: AppTest, key: str) -> dict:

@@ -1,6 +1,5 @@
 """The unrolled-network figure, built without streamlit: traces, axes, frames, sizes, colours."""
 
-import base64
 import json
 
 import numpy as np
@@ -12,6 +11,7 @@ from explainer.config import RunConfig
 from explainer.figures import theme
 from explainer.figures import unrolled as fu
 from explainer.scene import make_scene
+from tests.app_utils import array, sent, view
 
 # trace order: heatmap, unit j's row, the chain's boxes and arrows, then the animated five
 ANIMATED = ("chain highlight", "chain labels", "readout", "heatmap column", "h_t bars")
@@ -21,31 +21,34 @@ def scene(**changes):
     return make_scene(RunConfig(**changes))
 
 
-def decode(spec) -> np.ndarray:
-    """A plotly typed-array spec back to numpy (shape included)."""
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
-    return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
-
-
 def animated(fig) -> list:
     """The animated traces, in the order a frame lists them."""
-    return [fig.data[i] for i in fig.raw_frames[0]["traces"]]
+    return [fig.data[i] for i in fig.frames[0].traces]
 
 
 def frame(fig, k: int) -> dict:
-    return fig.raw_frames[k - 1]
+    """Frame k (1-based) as sent: plain JSON, arrays as typed arrays."""
+    return fig._sent["frames"][k - 1]
+
+
+def built(s, t: int, j: int) -> go.Figure:
+    """The figure as a plotly object, with what the browser receives in ``._sent``."""
+    spec = fu.unrolled_figure(s, t, j)
+    fig = view(spec)
+    fig._sent = sent(spec)
+    return fig
 
 
 @pytest.fixture(scope="module")
 def default():
     s = scene()
-    return s, fu.unrolled_figure(s, 5, 2)
+    return s, built(s, 5, 2)
 
 
 @pytest.fixture(scope="module")
 def long_run():
     s = scene(source="sine", seq_len=500, hidden_size=64)
-    return s, fu.unrolled_figure(s, 250, 3)
+    return s, built(s, 250, 3)
 
 
 def test_window_start_keeps_t_inside_a_window_of_twelve():
@@ -58,10 +61,10 @@ def test_window_start_keeps_t_inside_a_window_of_twelve():
         assert s <= t < s + fu.WINDOW and 1 <= s <= 40 - fu.WINDOW + 1
 
 
-def test_packed_is_float32_with_shape_and_gaps_for_overflow():
-    spec = fu.packed(np.array([[1.5, np.inf], [np.nan, -2.0], [1e39, 0.1]]))
+def test_typed_array_is_float32_with_shape_and_gaps_for_overflow():
+    spec = theme.typed_array(np.array([[1.5, np.inf], [np.nan, -2.0], [1e39, 0.1]]))
     assert spec["dtype"] == "f4" and spec["shape"] == "3,2"
-    a = decode(spec)
+    a = array(spec)
     assert a.dtype == np.float32 and a.shape == (3, 2)
     assert a[0, 0] == 1.5 and a[1, 1] == -2.0 and a[2, 1] == np.float32(0.1)
     assert np.isnan(a[0, 1]) and np.isnan(a[1, 0]) and np.isnan(a[2, 0])  # 1e39 overflows f4
@@ -71,11 +74,12 @@ def test_figure_has_heatmap_chain_and_five_animated_traces(default):
     s, fig = default
     assert fig.data[0].type == "heatmap"
     assert [t.type for t in animated(fig)] == ["scatter", "scatter", "bar", "scatter", "bar"]
-    z = decode(fig.data[0].z)
+    z = array(fig._sent["data"][0]["z"])
     np.testing.assert_allclose(z, s.trace.h[1:].T.astype(np.float32))  # (H, T): units x steps
     assert fig.data[0].colorscale == tuple(tuple(c) for c in theme.DIVERGING)
     assert fig.data[0].zmid == 0
     assert fig.layout.template.layout.font.size == 18  # the project's template, explicitly
+    assert z.dtype == np.float32
 
 
 def test_heatmap_steps_are_labelled_by_the_characters_read(default):
@@ -88,24 +92,17 @@ def test_heatmap_steps_are_labelled_by_the_characters_read(default):
 
 def test_one_frame_per_step_named_by_step(default, long_run):
     for s, fig in (default, long_run):
-        assert [f["name"] for f in fig.raw_frames] == [str(k) for k in range(1, s.trace.T + 1)]
-        assert not fig.frames  # frames travel as plain dicts, not validated go.Frame objects
-
-
-def test_frames_are_valid_plotly(default):
-    _, fig = default
-    go.Figure(fig.to_dict())  # validates layout, traces and every frame
+        assert [f["name"] for f in fig._sent["frames"]] == [str(k) for k in range(1, s.trace.T + 1)]
 
 
 @pytest.mark.parametrize("changes", [{}, {"cell": "lstm", "source": "sine"}, {"source": "copy"}])
-def test_to_dict_is_plain_json(changes):
-    # to_dict skips plotly's deep copy and numpy scan: it must hold nothing but JSON
-    fig = fu.unrolled_figure(scene(**changes), 3, 1)
-    text = json.dumps(fig.to_dict(), allow_nan=False)
+def test_packed_figure_is_plain_json_and_what_plotly_would_send(changes):
+    # the app sends the packed dict with no plotly objects: it must hold nothing but JSON
+    spec = theme.pack(fu.unrolled_figure(scene(**changes), 3, 1))
+    text = json.dumps(spec, allow_nan=False)
     assert json.loads(text)["frames"][0]["name"] == "1"
-    ours = json.loads(pio.to_json(fig, validate=False))
-    plotlys = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
-    assert (ours["data"], ours["layout"]) == (plotlys["data"], plotlys["layout"])
+    plotlys = json.loads(pio.to_json(go.Figure(spec), validate=False))
+    assert (spec["data"], spec["layout"]) == (plotlys["data"], plotlys["layout"])
 
 
 def test_figure_opens_at_step_t(default):
@@ -115,7 +112,7 @@ def test_figure_opens_at_step_t(default):
     assert list(traces[0].x) == opening[0]["x"]  # chain highlight
     assert list(traces[1].text) == opening[1]["text"]  # chain labels
     assert list(traces[3].x) == opening[3]["x"]  # heatmap column
-    np.testing.assert_array_equal(decode(traces[4].x), s.trace.h[5].astype(np.float32))
+    np.testing.assert_array_equal(traces[4].x, s.trace.h[5].astype(np.float32))
     slider = fig.layout.sliders[0]
     assert slider.steps[slider.active].label == "5"
     play = fig.layout.updatemenus[0].buttons[0]
@@ -143,7 +140,7 @@ def test_frame_carries_only_what_changes(default, long_run):
             {"x", "y"},
             {"x"},
         ]
-        bars = decode(f["data"][4]["x"])
+        bars = array(f["data"][4]["x"])
         assert bars.dtype == np.float32 and bars.shape == (H,)  # only H float32 values
         np.testing.assert_array_equal(bars, s.trace.h[7].astype(np.float32))
 
@@ -190,13 +187,13 @@ def test_text_readout_lists_top_five_and_marks_the_true_next(default):
 
 def test_value_readout_shows_prediction_and_target():
     s = scene(source="numbers")
-    fig = fu.unrolled_figure(s, 3, 0)
+    fig = built(s, 3, 0)
     bars = frame(fig, 3)["data"][2]
     np.testing.assert_allclose(bars["y"], [s.trace.y[2, 0], s.seq.target[2, 0]], atol=1e-4)
     adding = scene(source="adding", seq_len=30)
     values = fu.readout_rows(adding)["value"]
     assert np.all(values[:, 1] == adding.seq.target[0])  # one target, at the last step
-    assert list(fu.unrolled_figure(adding, 1, 0).layout.xaxis2.ticktext)[1] == "target at T"
+    assert list(built(adding, 1, 0).layout.xaxis2.ticktext)[1] == "target at T"
 
 
 def cell_state_arrows(fig) -> list:
@@ -206,11 +203,11 @@ def cell_state_arrows(fig) -> list:
 
 def test_lstm_draws_the_cell_state_line_and_values():
     s = scene(cell="lstm")
-    fig = fu.unrolled_figure(s, 5, 0)
+    fig = built(s, 5, 0)
     assert cell_state_arrows(fig)  # the c_{t-1} -> cell_t arrows
     text = frame(fig, 5)["data"][1]["text"]
     assert f"{s.trace.c[1, 0]:.2f}" in text
-    rnn = fu.unrolled_figure(scene(), 5, 0)
+    rnn = built(scene(), 5, 0)
     assert not cell_state_arrows(rnn)
 
 
@@ -223,16 +220,15 @@ def test_unit_j_is_marked_in_bars_and_heatmap(default):
 
 def test_short_sequences_and_single_unit():
     s = scene(source="sine", seq_len=2, hidden_size=1)
-    fig = fu.unrolled_figure(s, 2, 0)
-    assert len(fig.raw_frames) == 2
+    fig = built(s, 2, 0)  # validated by plotly, frames included
+    assert len(fig.frames) == 2
     assert frame(fig, 1)["data"][1]["text"][-1] == "all 2 steps"
-    go.Figure(fig.to_dict())
 
 
 def test_overflow_becomes_gaps_and_the_json_stays_valid():
     s = scene(source="sine", seq_len=500, activation="relu", init="identity", rho=4.0)
     assert np.abs(s.trace.h).max() > 1e39  # beyond float32
-    spec = pio.to_json(fu.unrolled_figure(s, 500, 0), validate=False)
+    spec = pio.to_json(theme.pack(fu.unrolled_figure(s, 500, 0)), validate=False)
 
     def reject(token):
         raise AssertionError(f"non-JSON number {token}")
@@ -242,7 +238,7 @@ def test_overflow_becomes_gaps_and_the_json_stays_valid():
 
 def size_kb(**changes) -> float:
     s = scene(source="sine", **changes)
-    return len(pio.to_json(fu.unrolled_figure(s, 1, 0), validate=False)) / 1024
+    return len(pio.to_json(theme.pack(fu.unrolled_figure(s, 1, 0)), validate=False)) / 1024
 
 
 def test_json_stays_small_and_grows_linearly_in_T_and_H():

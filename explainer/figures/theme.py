@@ -10,6 +10,7 @@ References: Okabe & Ito 2008, "Color Universal Design"; plotly docs on animation
 
 from __future__ import annotations
 
+import base64
 import os
 
 import numpy as np
@@ -73,17 +74,78 @@ TEMPLATE = go.layout.Template(
 
 
 # plotly validates every property it is given: ~0.3 ms a slider step, 150 ms for a 500-step
-# player. The test suite turns validation on (tests/conftest.py), so every builder is checked
-# there, and the app skips it.
+# player, and its objects cost more again to build and export. So figures are plain JSON dicts
+# (``figure``); the test suite turns validation on (tests/conftest.py), and then every figure
+# a builder returns is checked by plotly, frames included.
 VALIDATE = os.environ.get("UNROLLED_VALIDATE_FIGURES") == "1"
+TEMPLATE_JSON = TEMPLATE.to_plotly_json()
+
+
+def figure(data: list[dict], layout: dict | None = None, frames: list[dict] | None = None) -> dict:
+    """A plotly figure as a plain dict in the project's template: ``{"data", "layout",
+    "frames"}`` exactly as plotly.js reads it (nested keys, ``title=dict(text=...)``; no
+    ``title_text`` shorthands). Values may be NumPy arrays until ``pack``.
+
+    Under the tests (``VALIDATE``) plotly checks every property and frame, and raises on a
+    typo."""
+    spec = {"data": list(data), "layout": {"template": TEMPLATE_JSON, **(layout or {})}}
+    if frames:
+        spec["frames"] = list(frames)
+    if VALIDATE:
+        go.Figure(spec)
+    return spec
+
+
+def typed_array(a) -> dict:
+    """Values as the base64 float32 typed array plotly.js reads (``bdata``, ~5.3 characters a
+    value against ~18 for a float64 written out); non-finite values become NaN, a gap."""
+    a = np.ascontiguousarray(f32(a), dtype="<f4")
+    out = {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+    if a.ndim > 1:  # row-major, like numpy
+        out["shape"] = ",".join(str(n) for n in a.shape)
+    return out
+
+
+def pack(spec):
+    """A figure ready to send: NumPy float arrays become typed arrays, other arrays lists and
+    NumPy scalars Python numbers. Containers are copied; the input is left as it was."""
+    if isinstance(spec, dict):
+        return {k: pack(v) for k, v in spec.items()}
+    if isinstance(spec, list | tuple):
+        return [pack(v) for v in spec]
+    if isinstance(spec, np.ndarray):
+        return typed_array(spec) if spec.dtype.kind == "f" else spec.tolist()
+    if isinstance(spec, np.generic):
+        return spec.item()
+    return spec
+
+
+def stacked(heights: list[float], gap: float) -> list[list[float]]:
+    """Paper y-domains of rows stacked top to bottom, sized by ``heights`` with ``gap``
+    between neighbours (what plotly's ``make_subplots`` computes, without its 80 ms)."""
+    free = 1.0 - gap * (len(heights) - 1)
+    total = float(sum(heights))
+    out, top = [], 1.0
+    for h in heights:
+        bottom = max(top - free * h / total, 0.0)
+        out.append([round(bottom, 6), round(top, 6)])
+        top = bottom - gap
+    return out
+
+
+def panel_title(text: str, x: list[float], y_top: float, **font) -> dict:
+    """A title centred above a panel whose paper domain is ``x`` and top is ``y_top``."""
+    return dict(
+        text=text, x=sum(x) / 2, y=y_top, xref="paper", yref="paper", xanchor="center",
+        yanchor="bottom", showarrow=False, font=dict(size=20, **font),
+    )  # fmt: skip
 
 
 class FramedFigure(go.Figure):
-    """A ``go.Figure`` whose animation frames are plain dicts, added only when exported.
+    """A ``go.Figure`` that hands a ready spec to the exporter (``st.plotly_chart`` calls
+    ``to_dict``) with no plotly objects built; see ``from_spec``.
 
-    plotly builds and validates a ``go.Frame`` object for every frame (150 ms for 500 frames
-    even with validation off); frames here are JSON-ready dicts that only travel to the browser.
-    """
+    TRANSITIONAL: figures still built as plotly objects keep their frames as dicts here."""
 
     def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,15 +165,14 @@ class FramedFigure(go.Figure):
 
 
 def new_figure(**layout) -> FramedFigure:
-    """An empty figure in the project's template (explicit, so server-side exports match)."""
+    """TRANSITIONAL: an empty plotly figure in the template (use ``figure``)."""
     fig = FramedFigure(_validate=VALIDATE)
     fig.update_layout(template=TEMPLATE, **layout)
     return fig
 
 
 def set_frames(fig: FramedFigure, frames: list[dict]) -> FramedFigure:
-    """Give a figure its animation frames (dicts: only what changes); under the tests each
-    one is also checked by plotly."""
+    """TRANSITIONAL: frames for a ``new_figure`` (use ``figure(..., frames=...)``)."""
     if VALIDATE:
         for frame in frames:
             go.Frame(frame)
@@ -123,7 +184,8 @@ def f32(a) -> np.ndarray:
     """Values as a float32 array: plotly sends NumPy arrays as base64 typed arrays (4 bytes a
     value, against ~18 characters for a float64 written as text). Non-finite values become NaN,
     which plotly draws as a gap."""
-    a = np.asarray(a, dtype=np.float32)
+    with np.errstate(over="ignore"):  # beyond float32's range: inf, then a gap
+        a = np.asarray(a, dtype=np.float32)
     return np.where(np.isfinite(a), a, np.float32("nan"))
 
 
@@ -139,10 +201,9 @@ def _stops(labels: list[str], active: int, jump: dict) -> tuple[list[dict], int]
     return steps, picks.index(active)
 
 
-def add_player(
-    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True
-) -> go.Figure:
-    """Play/pause buttons and a step slider for ``fig.frames`` (named by ``labels``).
+def player(labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True) -> dict:
+    """Layout entries (``sliders``, ``updatemenus``) of Play/Pause buttons and a step slider
+    for frames named by ``labels``.
 
     The animation runs in the browser; ``active`` is the frame shown first, and Play runs every
     frame from there (plotly has no current frame before the first animation, so
@@ -158,46 +219,37 @@ def add_player(
     chrome = dict(bgcolor=PANEL, bordercolor=GRID, font=dict(color=TEXT, size=16))
     # past ~30 stops the tick labels collide: keep the ticks, hide their text
     ticks = dict(font=dict(color=TEXT if len(steps) <= 30 else "rgba(0,0,0,0)", size=14))
-    fig.update_layout(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                y=-0.08,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=10, r=10),
-                showactive=False,
-                buttons=[
-                    dict(label="▶ Play", method="animate", args=[list(labels[active:]), play]),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
-                ],
-                **chrome,
-            )
-        ],
-        sliders=[
-            dict(
-                active=at,
-                x=0.3,
-                len=0.7,
-                y=-0.08,
-                yanchor="top",
-                pad=dict(t=10),
-                # the current step sits at the slider's right end, clear of the buttons
-                currentvalue=dict(
-                    prefix="step t = ", xanchor="right", font=dict(color=TEXT, size=18)
-                ),
-                activebgcolor="#E69F00",
-                bgcolor=PANEL,
-                bordercolor=GRID,
-                tickcolor=MUTED,
-                steps=steps,
-                **ticks,
-            )
-        ],
+    buttons = [
+        dict(label="▶ Play", method="animate", args=[list(labels[active:]), play]),
+        dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
+    ]
+    menu = dict(
+        type="buttons",
+        direction="left",
+        x=0.0,
+        y=-0.08,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=10, r=10),
+        showactive=False,
+        buttons=buttons,
+        **chrome,
     )
-    return fig
+    slider = dict(
+        active=at, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=10),
+        # the current step sits at the slider's right end, clear of the buttons
+        currentvalue=dict(prefix="step t = ", xanchor="right", font=dict(color=TEXT, size=18)),
+        activebgcolor="#E69F00", bgcolor=PANEL, bordercolor=GRID, tickcolor=MUTED, steps=steps,
+        **ticks,
+    )  # fmt: skip
+    return dict(updatemenus=[menu], sliders=[slider])
+
+
+def add_player(
+    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True
+) -> go.Figure:
+    """TRANSITIONAL: ``player`` on a plotly figure."""
+    return fig.update_layout(**player(labels, active, duration, redraw))
 
 
 def aim_player(fig: go.Figure, labels: list[str], active: int) -> go.Figure:

@@ -6,17 +6,15 @@ W = 12 cells are drawn once; a frame sends only the few dozen labels printed on 
 two highlights, the readout at t and the H values of h_t (float32), so the JSON grows linearly
 in T*H. The heatmap is sent once.
 
-Frames are plain JSON dicts (``FramedFigure``): plotly validates each ``go.Frame`` (about 1 ms)
+The figure is a plain dict (``theme.figure``): plotly validates each ``go.Frame`` (about 1 ms)
 and deep-copies it again on export, which would cost over a second at T = 500 on every rerun.
-The tests validate them with ``go.Frame`` instead.
+The tests validate it instead.
 
 Drawn like Olah's "Understanding LSTM Networks" (2015): x_t below each cell, h_t above it, the
 recurrent arrow h_{t-1} -> cell_t between neighbours, the LSTM's cell-state line along the top.
 """
 
 from __future__ import annotations
-
-import base64
 
 import numpy as np
 
@@ -38,29 +36,6 @@ DOMAIN = dict(
 ROW_NAMES = ["1st", "2nd", "3rd", "4th", "5th", "true next"]
 HIGHLIGHT = theme.COLOURS["accent"]
 PLAIN = dict(type="scatter", xaxis="x", yaxis="y", hoverinfo="skip", showlegend=False)
-
-
-def _f4(a) -> np.ndarray:
-    with np.errstate(over="ignore"):  # beyond float32's range: inf, then a gap
-        return np.ascontiguousarray(theme.f32(a), dtype="<f4")
-
-
-def _spec(a: np.ndarray) -> dict:
-    spec = {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
-    if a.ndim > 1:  # row-major, like numpy
-        spec["shape"] = ",".join(str(n) for n in a.shape)
-    return spec
-
-
-def packed(a) -> dict:
-    """``theme.f32`` as the typed-array spec plotly would send for it (``bdata``, 5.3 characters
-    a value), written here because raw frames skip plotly's own conversion."""
-    return _spec(_f4(a))
-
-
-def packed_rows(a) -> list[dict]:
-    """``packed`` of each row of a 2-D array (one frame's values per row)."""
-    return [_spec(row) for row in _f4(a)]
 
 
 def window_start(t: int, T: int, width: int = WINDOW) -> int:
@@ -242,7 +217,7 @@ def readout_trace(first: dict) -> dict:
     )  # fmt: skip
 
 
-def unrolled_figure(scene, t: int, j: int) -> theme.FramedFigure:
+def unrolled_figure(scene, t: int, j: int) -> dict:
     """The unrolled network opening at step t (1..T), with unit j's numbers on the chain.
 
     Traces: heatmap, unit j's row, the chain's boxes and arrows (static), then the animated
@@ -254,7 +229,7 @@ def unrolled_figure(scene, t: int, j: int) -> theme.FramedFigure:
     ro = readout_rows(scene)
     labels, styles = chain_labels(scene, ro, j)
     readouts = readout_frames(ro)
-    bars = packed_rows(tr.h)  # bars[k]: h_k
+    bars = theme.f32(tr.h)  # bars[k]: h_k
 
     def frame(k: int) -> list[dict]:
         """Everything that changes at step k, one dict per animated trace."""
@@ -274,7 +249,7 @@ def unrolled_figure(scene, t: int, j: int) -> theme.FramedFigure:
 
     first = frame(t)
     heatmap = dict(
-        type="heatmap", z=packed(tr.h[1:].T), x=list(range(1, T + 1)), y=list(range(H)),
+        type="heatmap", z=theme.f32(tr.h[1:].T), x=list(range(1, T + 1)), y=list(range(H)),
         xaxis="x3", yaxis="y3", colorscale=theme.DIVERGING, zmid=0,
         colorbar=dict(title=dict(text="h", side="top"), x=DOMAIN["heatmap"][0][1] + 0.01,
                       xanchor="left", y=0, yanchor="bottom", len=0.4, thickness=14),
@@ -297,17 +272,12 @@ def unrolled_figure(scene, t: int, j: int) -> theme.FramedFigure:
     indices = list(range(len(static), len(static) + len(animated)))
     frames = [dict(name=str(k), data=frame(k), traces=indices) for k in range(1, T + 1)]
     layout = {**chain_layout(scene, ro, W, j), **player(T, t)}
-    # validated in the tests only, like theme.new_figure (10-30 ms a rerun otherwise)
-    return theme.FramedFigure(
-        data=static + animated, layout=layout, raw_frames=frames, _validate=theme.VALIDATE
-    )
+    return theme.figure(static + animated, layout, frames)
 
 
 def player(T: int, t: int) -> dict:
     """The theme's player chrome for T steps, opening at step t (Play runs on from t)."""
-    labels = [str(k) for k in range(1, T + 1)]
-    chrome = theme.add_player(theme.new_figure(), labels, active=t - 1).layout.to_plotly_json()
-    return dict(sliders=chrome["sliders"], updatemenus=chrome["updatemenus"])
+    return theme.player([str(k) for k in range(1, T + 1)], active=t - 1)
 
 
 def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
@@ -350,7 +320,7 @@ def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
         rows_y.append(Y["cell"][1] - 0.3)
         rows_text.append(f"<span style='color:{theme.COLOURS['c']}'>c<sub>t</sub> unit {j}</span>")
     return dict(
-        template=theme.TEMPLATE, height=820, bargap=0.25, showlegend=False,
+        height=820, bargap=0.25, showlegend=False,
         margin=dict(l=150, r=30, t=50, b=110), annotations=annotations,
         # room for a full window even when T < 12, so cells keep their size
         xaxis=dict(domain=DOMAIN["chain"][0], anchor="y", visible=False,

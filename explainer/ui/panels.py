@@ -113,22 +113,33 @@ def scene_link(extra: dict | None = None) -> None:
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def _built_at_step_one(key: tuple, _build: Callable[[int], go.Figure]) -> dict:
-    """An animated figure built once per key (shared by all sessions, never changed)."""
-    return _build(1).to_dict()
+def _built_at_step_one(key: tuple, _build: Callable[[int], dict]) -> dict:
+    """An animated figure built and packed once per key (shared by all sessions, never
+    changed)."""
+    return _packed(_build(1))
 
 
-def show_animated(key: tuple, build: Callable[[int], go.Figure], t: int, chart_key: str) -> None:
+def _packed(fig: dict | go.Figure) -> dict:
+    # TRANSITIONAL: plotly objects until every builder returns a dict
+    return theme.pack(fig) if isinstance(fig, dict) else fig.to_dict()
+
+
+def show_animated(key: tuple, build: Callable[[int], dict], t: int, chart_key: str) -> None:
     """An animated figure opened at step t: built once per ``key`` (everything but t that
     decides it, e.g. the config and unit) and re-aimed at t, so moving t costs ~1 ms."""
-    spec = theme.aim_spec(_built_at_step_one(key, build), t - 1)
-    st.plotly_chart(
-        theme.from_spec(spec), theme=None, key=chart_key, config=CHART_CONFIG, width="stretch"
-    )
+    _send(theme.aim_spec(_built_at_step_one(key, build), t - 1), chart_key)
 
 
-def show_figure(fig: go.Figure, key: str, height: int | None = None) -> None:
-    """Draw a figure with the project's own template (theme=None) and PNG/SVG export."""
+def show_figure(fig: dict, key: str, height: int | None = None) -> None:
+    """Draw a figure (a ``theme.figure`` dict) with the project's own template (theme=None)
+    and PNG/SVG export."""
+    spec = _packed(fig)
     if height:
-        fig.update_layout(height=height)
+        spec["layout"] = {**spec["layout"], "height": height}
+    _send(spec, key)
+
+
+def _send(spec: dict, key: str) -> None:
+    """A packed spec to the browser as it is: no plotly objects, no validation."""
+    fig = theme.from_spec(spec)
     st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, width="stretch")
