@@ -62,12 +62,14 @@ def test_window_start_keeps_t_inside_a_window_of_twelve():
 
 
 def test_typed_array_is_float32_with_shape_and_gaps_for_overflow():
-    spec = theme.typed_array(np.array([[1.5, np.inf], [np.nan, -2.0], [1e39, 0.1]]))
+    spec = theme.typed_array(theme.f32([[1.5, np.inf], [np.nan, -2.0], [1e39, 0.1]]))
     assert spec["dtype"] == "f4" and spec["shape"] == "3,2"
     a = array(spec)
     assert a.dtype == np.float32 and a.shape == (3, 2)
     assert a[0, 0] == 1.5 and a[1, 1] == -2.0 and a[2, 1] == np.float32(0.1)
     assert np.isnan(a[0, 1]) and np.isnan(a[1, 0]) and np.isnan(a[2, 0])  # 1e39 overflows f4
+    wide = array(theme.typed_array(np.array([1e-300, np.inf, 2.0])))  # float64 stays float64
+    assert wide.dtype == np.float64 and wide[0] == 1e-300 and np.isnan(wide[1])
 
 
 def test_figure_has_heatmap_chain_and_five_animated_traces(default):
