@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer.cells import CellParams
-from explainer.gradients import jacobian_norms
+from explainer.gradients import jacobian_norms, spectral_norms
 from explainer.initializers import INITS, init_params
 from explainer.unroll import unroll
 
@@ -85,3 +85,24 @@ def test_bad_input_raises_clear_value_errors():
         CellParams("lstm", np.zeros((16, 3)), np.zeros((16, 3)), np.zeros(16), np.zeros(16))
     with pytest.raises(ValueError, match="unknown init"):
         init_params("rnn", 3, 4, init="xavier")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 8),
+    st.integers(1, 8),
+    st.integers(1, 8),
+    st.integers(-300, 300),
+    st.integers(0, 2**31 - 1),
+)
+def test_spectral_norms_equal_the_largest_singular_value_at_any_scale(n, rows, cols, power, seed):
+    mats = np.random.default_rng(seed).standard_normal((n, rows, cols)) * 10.0**power
+    expected = np.linalg.svd(mats, compute_uv=False)[:, 0]
+    np.testing.assert_allclose(spectral_norms(mats), expected, rtol=1e-12)
+
+
+def test_spectral_norms_are_inf_for_overflowed_matrices_and_zero_for_zero():
+    mats = np.ones((3, 2, 2))
+    mats[1, 0, 1], mats[2] = np.nan, 0.0
+    mats[0, 1, 1] = np.inf
+    assert spectral_norms(mats).tolist() == [np.inf, np.inf, 0.0]
