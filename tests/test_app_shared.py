@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explainer.config import RunConfig
+from explainer.ui.cache import cached_scene
+
 pytestmark = pytest.mark.app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,3 +105,14 @@ def test_extreme_values_run_on_every_page(query):
     for path in PAGES:
         at = page(f"pages/{path.name}", **query)
         assert not at.exception, (path.name, [e.value for e in at.exception])
+
+
+@pytest.mark.parametrize("cfg", [RunConfig(cell="lstm"), RunConfig(cell="gru", weights="char-gru")])
+def test_the_shared_cached_scene_cannot_be_changed_by_a_page(cfg):
+    scene = cached_scene(cfg)
+    assert cached_scene(cfg) is scene  # one object for every session, no copy
+    arrays = [scene.trace.h, scene.trace.gates["f" if cfg.cell == "lstm" else "z"],
+              scene.params.W_hh, scene.seq.x, scene.readout.W_hy]  # fmt: skip
+    for a in arrays:
+        with pytest.raises(ValueError, match="read-only"):
+            a[0] = 1.0
