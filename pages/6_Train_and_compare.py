@@ -22,12 +22,13 @@ choice = panel.data_choice(values["task"])
 if choice is not None:
     name, payload = choice
     cfg = train.TrainConfig(data=name, **values)
+    data = panel.task_data(cfg, payload)
 
     st.subheader("2. Train")
-    run = panel.training(cfg, payload)
+    run = panel.training(cfg, data)
 
     st.subheader("3. Results")
-    results.results(cfg, payload, run)
+    results.results(cfg, data, run)
 
 st.subheader("4. How far back can each cell remember?")
 results.sweep()

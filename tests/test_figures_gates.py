@@ -1,9 +1,13 @@
-"""Figures of the gate pages, without streamlit: traces, axes, colours, frames and JSON size."""
+"""Figures of the gate pages, without streamlit: traces, axes, colours, frames and JSON size.
+
+Builders return plain dicts: ``view`` gives the validated plotly object for attribute access,
+``sent`` the JSON the browser receives."""
 
 import base64
 import json
 
 import numpy as np
+import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
@@ -15,6 +19,7 @@ from explainer.figures import gru as gru_figures
 from explainer.figures import lstm as lstm_figures
 from explainer.initializers import init_params
 from explainer.scene import make_scene
+from tests.app_utils import array, sent, view
 
 MB = 1e6
 
@@ -23,24 +28,9 @@ def scene(cell: str, **changes):
     return make_scene(RunConfig(cell=cell, **changes))
 
 
-def spec(fig) -> dict:
-    """The figure as the browser receives it (what st.plotly_chart sends)."""
-    return json.loads(pio.to_json(fig, validate=False))
-
-
-def size(fig) -> int:
-    return len(pio.to_json(fig, validate=False))
-
-
-def decoded(values) -> np.ndarray:
-    """A trace array from the JSON spec: a list, or plotly's base64 typed-array form."""
-    if isinstance(values, dict):
-        import base64
-
-        out = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-        shape = [int(n) for n in str(values.get("shape", len(out))).split(",")]
-        return out.reshape(shape)
-    return np.asarray(values, dtype=float)
+def size(spec: dict) -> int:
+    """Characters of the figure as sent."""
+    return len(pio.to_json(theme.pack(spec), validate=False))
 
 
 @pytest.fixture(scope="module")
@@ -58,41 +48,50 @@ def gru():
 )
 def test_heatmaps_one_row_per_gate_then_states(cell, names):
     s = scene(cell)
-    fig = gates.gate_heatmaps(s.trace, s.seq.labels, 3)
+    spec = gates.gate_heatmaps(s.trace, s.seq.labels, 3)
+    fig, out = view(spec), sent(spec)
     heat = [tr for tr in fig.data if tr.type == "heatmap"]
     assert len(heat) == len(names)
     # titles name each quantity, in its own colour
     titles = fig.layout.annotations
     assert [a.text for a in titles] == [theme.GATE_NAMES[k] for k in names]
     assert [a.font.color for a in titles] == [theme.COLOURS[k] for k in names]
-    for trace, k in zip(heat, names, strict=True):
+    for trace, sent_trace, k in zip(heat, out["data"], names, strict=True):
         values = s.trace.c[1:] if k == "c" else s.trace.h[1:] if k == "h" else s.trace.gates[k]
-        np.testing.assert_allclose(trace.z, values.T, atol=1e-6)  # units x time
-        assert trace.z.dtype == np.float32
+        z = array(sent_trace["z"])
+        np.testing.assert_allclose(z, values.T, atol=1e-6)  # units x time
+        assert z.dtype == np.float32
         axis = fig.layout[trace.coloraxis]
         if k in gates.SIGMOID_GATES:
             assert (axis.cmin, axis.cmax, axis.colorscale[0][1]) == (0, 1, "#440154")  # viridis
+            # sent expanded: plotly.js's own "Viridis" differs from plotly's
+            assert out["layout"][trace.coloraxis]["colorscale"] == gates.SEQUENTIAL_SCALE
         else:
             assert axis.cmid == 0 and axis.cmin == -axis.cmax
             assert [c for _, c in axis.colorscale] == [c for _, c in theme.DIVERGING]
 
 
 def test_heatmap_time_axis_shows_the_input_characters(lstm):
-    fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 3)
+    fig = view(gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 3))
     bottom = fig.layout[f"xaxis{len(fig.data)}"]
     assert list(bottom.ticktext) == list(lstm.seq.labels)
     assert list(bottom.tickvals) == list(range(1, lstm.trace.T + 1))
+    # the rows share the bottom axis, which alone shows its labels
+    for row in range(1, len(fig.data)):
+        upper = fig.layout[f"xaxis{row if row > 1 else ''}"]
+        assert upper.matches == f"x{len(fig.data)}" and upper.showticklabels is False
     # too many to read: step numbers instead of every k-th character
-    assert gates.time_ticks(["a"] * 500) == dict(tickmode="auto", title_text="step t")
+    assert gates.time_ticks(["a"] * 500) == dict(tickmode="auto", title=dict(text="step t"))
 
 
 def test_heatmap_frames_move_only_the_highlight(lstm):
     T, t = lstm.trace.T, 7
-    fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, t)
-    assert len(fig.raw_frames) == T
+    spec = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, t)
+    fig = view(spec)
+    assert len(fig.frames) == T
     assert fig.layout.sliders[0].active == t - 1
     assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (t - 0.5, t + 0.5)
-    frames = spec(fig)["frames"]
+    frames = sent(spec)["frames"]
     for s, frame in enumerate(frames, 1):
         assert "data" not in frame
         (shape,) = frame["layout"]["shapes"]
@@ -103,7 +102,7 @@ def test_heatmap_frames_move_only_the_highlight(lstm):
 
 
 def test_player_moves_shapes_and_traces_without_full_redraw(lstm):
-    fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 2)
+    fig = view(gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 2))
     play, pause = fig.layout.updatemenus[0].buttons
     assert play.label == "▶ Play" and play.args[1]["frame"]["redraw"] is False
     assert all(step.args[1]["frame"]["redraw"] is False for step in fig.layout.sliders[0].steps)
@@ -112,7 +111,7 @@ def test_player_moves_shapes_and_traces_without_full_redraw(lstm):
 def test_frame_size_does_not_grow_with_H():
     small, big = scene("lstm", hidden_size=4), scene("lstm", hidden_size=64)
     frame_bytes = [
-        len(json.dumps(spec(gates.gate_heatmaps(s.trace, s.seq.labels, 1))["frames"]))
+        len(json.dumps(sent(gates.gate_heatmaps(s.trace, s.seq.labels, 1))["frames"]))
         for s in (small, big)
     ]
     assert frame_bytes[0] == frame_bytes[1]
@@ -138,7 +137,8 @@ def test_figure_json_grows_linearly_and_stays_under_budget(cell):
 
 def test_cell_belt_stacks_kept_and_written_into_c(lstm):
     tr, j, t = lstm.trace, 3, 6
-    fig = lstm_figures.cell_belt(tr, lstm.seq.labels, t, j)
+    spec = lstm_figures.cell_belt(tr, lstm.seq.labels, t, j)
+    fig = view(spec)
     kept, written, c_line = fig.data[0], fig.data[1], fig.data[2]
     assert fig.layout.barmode == "relative"
     np.testing.assert_allclose(kept.y + written.y, tr.c[1:, j], atol=1e-5)
@@ -147,8 +147,8 @@ def test_cell_belt_stacks_kept_and_written_into_c(lstm):
     assert [kept.marker.color, written.marker.color, c_line.line.color] == [
         theme.COLOURS[k] for k in "fic"
     ]
-    assert len(fig.raw_frames) == tr.T
-    frame = spec(fig)["frames"][t - 1]
+    assert len(fig.frames) == tr.T
+    frame = sent(spec)["frames"][t - 1]
     # only the rings on c_t and h_t and the two step lines move: data, no layout
     assert frame["traces"] == [6, 7, 8, 9] and "layout" not in frame
     assert [d["x"] for d in frame["data"]] == [[t], [t], [t, t], [t, t]]
@@ -159,6 +159,10 @@ def test_cell_belt_stacks_kept_and_written_into_c(lstm):
     assert lo <= min(np.minimum(kept.y, 0) + np.minimum(written.y, 0))
     assert hi >= max(np.maximum(kept.y, 0) + np.maximum(written.y, 0))
     assert list(fig.data[8].y) == [lo, hi]
+    # two rows on one time axis, as make_subplots(shared_xaxes=True) laid them out
+    assert (fig.layout.xaxis.matches, fig.layout.xaxis.showticklabels) == ("x2", False)
+    assert [tr.yaxis for tr in fig.data[:6]] == ["y"] * 3 + ["y2"] * 3
+    assert fig.layout.yaxis.domain[0] > fig.layout.yaxis2.domain[1]
 
 
 def test_saturation_shares():
@@ -171,7 +175,7 @@ def test_saturation_shares():
 @pytest.mark.parametrize("cell, names", [("lstm", "ifo"), ("gru", "rz")])
 def test_saturation_figure_has_one_marker_per_unit_and_gate(cell, names):
     s = scene(cell, forget_bias=5.0) if cell == "lstm" else scene(cell)
-    fig = gates.saturation_figure(s.trace, j=2)
+    fig = view(gates.saturation_figure(s.trace, j=2))
     gate_traces = [tr for tr in fig.data if tr.name and tr.name.startswith("gate")]
     assert [tr.name for tr in gate_traces] == [f"gate {k}" for k in names]
     assert [tr.marker.color for tr in gate_traces] == [theme.COLOURS[k] for k in names]
@@ -183,7 +187,7 @@ def test_saturation_figure_has_one_marker_per_unit_and_gate(cell, names):
 
 def test_memory_figure_reference_curves_match_the_field_notes(lstm):
     products = gradients.forget_gate_products(lstm.trace)
-    fig = lstm_figures.memory_figure(products, lstm_figures.forget_bias_of(lstm.params, 1), 1)
+    fig = view(lstm_figures.memory_figure(products, lstm_figures.forget_bias_of(lstm.params, 1), 1))
     assert fig.layout.yaxis.type == "log"
     refs = fig.data[:3]
     at_50 = [float(tr.y[50]) for tr in refs]
@@ -201,29 +205,30 @@ def test_forget_bias_follows_the_sidebar_setting():
     s = scene("lstm", forget_bias=1.0)
     assert [lstm_figures.forget_bias_of(s.params, j) for j in range(3)] == [1.0, 1.0, 1.0]
     products = gradients.forget_gate_products(s.trace)
-    own = lstm_figures.memory_figure(products, 1.0, 0).data[3]
+    own = view(lstm_figures.memory_figure(products, 1.0, 0)).data[3]
     assert float(own.y[50]) == pytest.approx((1 / (1 + np.exp(-1.0))) ** 50, rel=1e-5)
 
 
 def test_keep_bars_animate_z_per_unit(gru):
     tr, t, j = gru.trace, 4, 2
-    fig = gru_figures.keep_bars(tr, gru.seq.labels, t, j)
+    spec = gru_figures.keep_bars(tr, gru.seq.labels, t, j)
+    fig = view(spec)
     bars, mean = fig.data[0], fig.data[1]
     np.testing.assert_allclose(bars.y, tr.gates["z"][t - 1], atol=1e-6)
     np.testing.assert_allclose(mean.y, tr.gates["z"].mean(axis=0), atol=1e-6)
     assert bars.marker.color == theme.COLOURS["z"] and bars.marker.line.color == theme.TEXT
     assert [w > 0 for w in bars.marker.line.width] == [u == j for u in range(tr.H)]
     assert fig.layout.yaxis.range[0] == 0 and list(fig.layout.yaxis.ticktext)[-1] == "keep 1"
-    frames = spec(fig)["frames"]
+    frames = sent(spec)["frames"]
     assert len(frames) == tr.T
     for s, frame in enumerate(frames, 1):
         assert frame["traces"] == [0]
-        np.testing.assert_allclose(decoded(frame["data"][0]["y"]), tr.gates["z"][s - 1], atol=1e-6)
+        np.testing.assert_allclose(array(frame["data"][0]["y"]), tr.gates["z"][s - 1], atol=1e-6)
 
 
 def test_param_counts_match_the_formula_and_the_cell(gru):
     D, H = gru.params.input_size, gru.params.hidden_size
-    fig = gru_figures.param_counts(D, H)
+    fig = view(gru_figures.param_counts(D, H))
     assert list(fig.data[0].y) == [n_params(k, D, H) for k in ("rnn", "gru", "lstm")]
     assert list(fig.data[0].y) == [G * (H * D + H * H + 2 * H) for G in (1, 3, 4)]
     assert fig.data[0].y[1] == gru.params.n_params
@@ -251,7 +256,7 @@ def test_builders_follow_the_weights_not_the_config(cell):
         ]
     else:
         figs.append(gru_figures.keep_bars(s.trace, s.seq.labels, 2, 4))
-    assert figs[0].data[0].z.shape == (5, s.trace.T)
+    assert view(figs[0]).data[0].z.shape == (5, s.trace.T)
     assert all(size(f) > 0 for f in figs)
 
 
@@ -259,17 +264,46 @@ def test_builders_follow_the_weights_not_the_config(cell):
 def test_smallest_scene_one_step_one_unit(cell):
     s = scene(cell, source="numbers", numbers="1, 2", hidden_size=1)
     assert (s.trace.T, s.trace.H) == (1, 1)
-    fig = gates.gate_heatmaps(s.trace, s.seq.labels, 1)
-    assert len(fig.raw_frames) == 1 and fig.layout.sliders[0].active == 0
+    fig = view(gates.gate_heatmaps(s.trace, s.seq.labels, 1))
+    assert len(fig.frames) == 1 and fig.layout.sliders[0].active == 0
     if cell == "lstm":
-        assert len(lstm_figures.cell_belt(s.trace, s.seq.labels, 1, 0).raw_frames) == 1
+        assert len(view(lstm_figures.cell_belt(s.trace, s.seq.labels, 1, 0)).frames) == 1
     else:
-        assert len(gru_figures.keep_bars(s.trace, s.seq.labels, 1, 0).raw_frames) == 1
+        assert len(view(gru_figures.keep_bars(s.trace, s.seq.labels, 1, 0)).frames) == 1
 
 
 def test_figures_keep_the_project_template(lstm):
-    fig = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 1)
+    fig = view(gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 1))
     assert fig.layout.template.layout.paper_bgcolor == theme.BACKGROUND
+
+
+def every_figure(s) -> list[dict]:
+    """Every gate-page figure of scene ``s`` (at step 2, unit 1)."""
+    tr, labels = s.trace, s.seq.labels
+    figs = [gates.gate_heatmaps(tr, labels, 2), gates.saturation_figure(tr, 1)]
+    if tr.kind == "lstm":
+        products = gradients.forget_gate_products(tr)
+        b_f = lstm_figures.forget_bias_of(s.params, 1)
+        return figs + [
+            lstm_figures.cell_belt(tr, labels, 2, 1),
+            lstm_figures.memory_figure(products, b_f, 1),
+        ]
+    return figs + [
+        gru_figures.keep_bars(tr, labels, 2, 1),
+        gru_figures.param_counts(s.params.input_size, s.params.hidden_size),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("seq_len", [46, 500])  # character ticks, and step numbers past 48
+def test_figures_are_plain_json_and_what_plotly_would_send(cell, seq_len):
+    """The app sends the dicts unvalidated: plotly must read them as they are (no shorthand
+    keys, no bare-string titles; a validated copy would differ)."""
+    for spec in every_figure(scene(cell, source="sine", seq_len=seq_len, hidden_size=4)):
+        packed = theme.pack(spec)
+        text = json.dumps(packed, allow_nan=False)
+        plotlys = json.loads(pio.to_json(go.Figure(json.loads(text)), validate=False))
+        assert (packed["data"], packed["layout"]) == (plotlys["data"], plotlys["layout"])
 
 
 def plain(spec) -> object:
@@ -294,6 +328,6 @@ def test_a_figure_aimed_at_t_equals_one_built_at_t(cell, t):
     tr, labels = s.trace, s.seq.labels
     second = lstm_figures.cell_belt if cell == "lstm" else gru_figures.keep_bars
     for build in (lambda k: gates.gate_heatmaps(tr, labels, k), lambda k: second(tr, labels, k, 2)):
-        aimed = theme.aim_spec(build(1).to_dict(), t - 1)
-        fresh = build(t).to_dict()
+        aimed = theme.aim_spec(theme.pack(build(1)), t - 1)  # as the pages send it
+        fresh = theme.pack(build(t))
         assert plain(json.loads(pio.to_json(aimed))) == plain(json.loads(pio.to_json(fresh)))

@@ -1,16 +1,16 @@
-"""Figures of the train-and-compare page, without streamlit: traces, baselines, axes, events."""
+"""Figures of the train-and-compare page, without streamlit: traces, baselines, axes, events,
+the stacked panels drawn by hand, and what the browser receives."""
 
-import json
 import subprocess
 import sys
 
 import numpy as np
-import plotly.io as pio
 import pytest
 
 from explainer import pretrained
 from explainer.figures import theme, training
 from explainer.train import Event, History
+from tests.app_utils import array, sent, view
 
 
 def history(n: int = 100, events=()) -> History:
@@ -34,12 +34,8 @@ HISTORIES = {
 }
 
 
-def spec(fig) -> dict:
-    return json.loads(pio.to_json(fig, validate=False))
-
-
 def test_loss_curves_have_validation_training_baseline_and_events():
-    fig = training.loss_curves(HISTORIES, 1 / 6, "always guess 1", log_y=True)
+    fig = view(training.loss_curves(HISTORIES, 1 / 6, "always guess 1", log_y=True))
     names = [t.name for t in fig.data]
     for cell in HISTORIES:
         assert theme.CELL_NAMES[cell] in names and f"{theme.CELL_NAMES[cell]} (training)" in names
@@ -57,19 +53,20 @@ def test_non_finite_values_become_gaps_and_the_json_stays_valid():
     h = history()
     h.val_loss[2] = float("nan")
     h.loss[5] = float("inf")
-    fig = training.loss_curves({"rnn": h}, 0.2, "b")
-    assert np.isnan(fig.data[1].y[2]) and np.isfinite(fig.data[0].y).all()
-    assert spec(fig)["data"][1]["name"] == "vanilla RNN"
+    out = sent(training.loss_curves({"rnn": h}, 0.2, "b"))
+    validation, training_loss = array(out["data"][1]["y"]), array(out["data"][0]["y"])
+    assert out["data"][1]["name"] == "vanilla RNN" and validation.dtype == np.float32
+    assert np.isnan(validation[2]) and np.isfinite(training_loss).all()
 
 
 def test_metric_curves_show_the_chance_level_in_percent():
-    fig = training.metric_curves(HISTORIES, "solved (|error| < 0.16)", 0.294)
+    fig = view(training.metric_curves(HISTORIES, "solved (|error| < 0.16)", 0.294))
     assert len(fig.data) == 3 and fig.layout.yaxis.tickformat == ".0%"
     assert [s.y0 for s in fig.layout.shapes] == [0.294]
 
 
 def test_grad_norms_one_panel_per_cell_with_the_clip_threshold():
-    fig = training.grad_norms(HISTORIES, clip=1.0)
+    fig = view(training.grad_norms(HISTORIES, clip=1.0))
     before = [t for t in fig.data if t.name == "before clipping"]
     after = [t for t in fig.data if t.name == "after clipping"]
     assert len(before) == len(after) == 3
@@ -77,6 +74,20 @@ def test_grad_norms_one_panel_per_cell_with_the_clip_threshold():
     assert [s.y0 for s in fig.layout.shapes] == [1.0, 1.0, 1.0]
     assert fig.layout.yaxis.type == fig.layout.yaxis3.type == "log"
     assert [a.text for a in fig.layout.annotations][:3] == ["vanilla RNN", "LSTM", "GRU"]
+
+
+def test_grad_norms_panels_stack_like_make_subplots_and_share_the_step_axis():
+    layout = sent(training.grad_norms(HISTORIES, clip=None))["layout"]
+    domains = [layout[k]["domain"] for k in ("yaxis", "yaxis2", "yaxis3")]
+    np.testing.assert_allclose(domains, [[0.706667, 1], [0.353333, 0.646667], [0, 0.293333]])
+    assert [layout[k].get("matches") for k in ("xaxis", "xaxis2", "xaxis3")] == ["x3", "x3", None]
+    assert layout["xaxis3"]["title"]["text"] == "training step" and not layout["shapes"]
+    assert [a["y"] for a in layout["annotations"]] == [d[1] for d in domains]
+    one = sent(training.grad_norms({"gru": HISTORIES["gru"]}, clip=1.0))
+    assert (
+        one["layout"]["yaxis"]["domain"] == [0.0, 1.0] and "matches" not in one["layout"]["xaxis"]
+    )
+    assert {t["yaxis"] for t in one["data"]} == {"y"}
 
 
 def test_long_histories_are_binned_keeping_spikes():
@@ -89,7 +100,7 @@ def test_long_histories_are_binned_keeping_spikes():
 
 def test_sweep_figure_from_the_stored_results():
     s = pretrained.sweep()
-    fig = training.sweep(s["results"], s["T"], s["chance"])
+    fig = view(training.sweep(s["results"], s["T"], s["chance"]))
     means = {t.name: list(t.y) for t in fig.data if t.name}
     assert set(means) == {"vanilla RNN", "LSTM", "GRU"}
     assert len(means["LSTM"]) == len(s["T"]) and fig.layout.xaxis.type == "log"
@@ -101,7 +112,7 @@ def test_sweep_figure_from_the_stored_results():
 
 def test_forecast_shades_the_held_out_years():
     years, values = np.arange(1700, 1800), np.sin(np.arange(100.0))
-    fig = training.forecast(years, values, {"lstm": values[1:]}, cut=80)
+    fig = view(training.forecast(years, values, {"lstm": values[1:]}, cut=80))
     assert [t.name for t in fig.data] == ["observed", "LSTM forecast"]
     assert fig.layout.shapes[0].x0 == 1780
 
@@ -125,5 +136,5 @@ def test_axis_titles_survive_the_apps_unvalidated_figures(monkeypatch):
         training.forecast(np.arange(10), np.ones(10), {}, cut=5),
     ]
     for fig in figs:
-        layout = spec(fig)["layout"]
+        layout = sent(fig)["layout"]
         assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]

@@ -2,6 +2,10 @@
 
 The LSTM's cell-state figures are in ``figures.lstm``, the GRU's in ``figures.gru``.
 
+Every builder returns a plain JSON dict (``theme.figure``): building plotly objects cost
+20-110 ms a figure on every rerun; the tests validate the dicts instead. Rows of subplots are
+laid out by hand (``theme.shared_x_rows``) as ``make_subplots`` did.
+
 Gate values in [0, 1] use the sequential map (zmin 0, zmax 1), signed values the diverging map
 centred at 0; each gate keeps its colour from ``theme.COLOURS``. Animated figures carry only
 what moves per frame (the step-t highlight and small per-step vectors); big arrays go out as
@@ -15,9 +19,10 @@ empirical exploration of recurrent network architectures" (forget-gate bias 1).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
-import plotly.graph_objects as go
+from plotly import colors
 
 from explainer.figures import theme
 from explainer.trace import Trace
@@ -29,11 +34,9 @@ SYMBOLS = {"i": "circle", "f": "square", "o": "diamond", "r": "circle", "z": "sq
 MAX_TICKS = 48  # character labels on a time axis before they are thinned
 RING = dict(color="rgba(0,0,0,0)", line=dict(color=theme.TEXT, width=3))
 TOP_LEGEND = dict(orientation="h", y=1.0, yanchor="bottom", x=0)
-
-
-def arr(a) -> np.ndarray:
-    """float32 array: plotly writes it as a base64 typed array."""
-    return np.asarray(a, dtype=np.float32)
+# the sequential map's stops, as plotly would expand its name (plotly.js's own copy differs)
+_STOPS = getattr(colors.sequential, theme.SEQUENTIAL)
+SEQUENTIAL_SCALE = [[k / (len(_STOPS) - 1), c] for k, c in enumerate(_STOPS)]
 
 
 def num(v: float) -> float | None:
@@ -58,10 +61,10 @@ def time_ticks(labels) -> dict:
     """x-axis ticks showing the input at each step; step numbers when T is too long for that
     (every k-th character would read as nonsense)."""
     if len(labels) > MAX_TICKS:
-        return dict(tickmode="auto", title_text="step t")
+        return dict(tickmode="auto", title=dict(text="step t"))
     steps = list(range(1, len(labels) + 1))
     return dict(
-        tickmode="array", tickvals=steps, ticktext=list(labels), tickangle=0, tickfont_size=15
+        tickmode="array", tickvals=steps, ticktext=list(labels), tickangle=0, tickfont=dict(size=15)
     )
 
 
@@ -71,14 +74,15 @@ def highlight(t: int, colour: str = theme.TEXT) -> dict:
     return dict(type="rect", xref="x", yref="paper", y0=0, y1=1, x0=t - 0.5, x1=t + 0.5, line=line)
 
 
-def animate(fig: go.Figure, labels, t: int, frame) -> go.Figure:
-    """One frame per step (``frame(s)`` gives its dict: only what moves), theme's player
-    opened at step t. Frames are plain dicts: validating 500 ``go.Frame`` objects is slow."""
+def animate(data: list[dict], layout: dict, labels, t: int, frame: Callable[[int], dict]) -> dict:
+    """The figure with one frame per step (``frame(s)`` gives its dict: only what moves) and
+    the theme's player opened at step t."""
     names = frame_names(labels)
-    theme.set_frames(fig, [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)])
+    frames = [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)]
     # frames carry shapes and scatter/bar data, which plotly moves without a full redraw;
     # redrawing six 64 x 500 heatmaps per frame drops playback below 2 frames a second
-    return theme.add_player(fig, names, active=t - 1, redraw=False)
+    player = theme.player(names, active=t - 1, redraw=False)
+    return theme.figure(data, {**layout, **player}, frames)
 
 
 def colour_axis(name: str) -> str:
@@ -88,56 +92,63 @@ def colour_axis(name: str) -> str:
     return "coloraxis3" if name == "c" else "coloraxis2"
 
 
-def gate_heatmaps(tr: Trace, labels, t: int) -> go.Figure:
+def gate_heatmaps(tr: Trace, labels, t: int) -> dict:
     """Small multiples, units x time, one row per gate (then c and h), step t highlighted.
 
     Frames move only the highlight, so the JSON grows with T*H (not T*T*H).
     """
     rows = panels(tr)
-    fig = theme.new_figure(height=125 * len(rows) + 200, margin=dict(l=80, r=90, t=50, b=130))
-    fig.set_subplots(
-        rows=len(rows),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.3 / len(rows),
-        subplot_titles=[theme.GATE_NAMES[k] for k, _ in rows],
-    )
-    for row, (k, v) in enumerate(rows, 1):
-        heat = go.Heatmap(
-            z=arr(v.T),  # (H, T)
+    n = len(rows)
+    domains = theme.stacked([1] * n, gap=0.3 / n)
+    data = [
+        dict(
+            type="heatmap",
+            z=theme.f32(v.T),  # (H, T)
             x0=1,
             dx=1,
             y0=0,
             dy=1,
             coloraxis=colour_axis(k),
             hovertemplate=f"{k} = %{{z:.3f}}<br>step %{{x}}, unit %{{y}}<extra></extra>",
+            xaxis=theme.axis_ref("x", row),
+            yaxis=theme.axis_ref("y", row),
         )
-        fig.add_trace(heat, row=row, col=1)
-    fig.update_yaxes(title_text="units", row=(len(rows) + 1) // 2, col=1)
-    for title, (k, _) in zip(fig.layout.annotations, rows, strict=True):
-        title.font = dict(color=theme.COLOURS[k], size=20)
-    _colour_bars(fig, [k for k, _ in rows], tr.c)
-    fig.update_xaxes(**time_ticks(labels), row=len(rows), col=1)
-    fig.update_layout(shapes=[highlight(t)])
-    return animate(fig, labels, t, lambda s: dict(layout=dict(shapes=[highlight(s)])))
+        for row, (k, v) in enumerate(rows, 1)
+    ]
+    layout = dict(
+        height=125 * n + 200,
+        margin=dict(l=80, r=90, t=50, b=130),
+        annotations=[
+            theme.panel_title(theme.GATE_NAMES[k], [0.0, 1.0], top, color=theme.COLOURS[k])
+            for (k, _), (_, top) in zip(rows, domains, strict=True)
+        ],
+        shapes=[highlight(t)],
+        **theme.shared_x_rows(domains),
+        **_colour_axes([k for k, _ in rows], tr.c, domains),
+    )
+    layout[theme.axis_key("y", (n + 1) // 2)]["title"] = dict(text="units")
+    layout[theme.axis_key("x", n)].update(time_ticks(labels))
+    return animate(data, layout, labels, t, lambda s: dict(layout=dict(shapes=[highlight(s)])))
 
 
-def _colour_bars(fig: go.Figure, names: list[str], c) -> None:
-    """One colour bar per scale, beside the first row that uses it."""
+def _colour_axes(names: list[str], c, domains: list[list[float]]) -> dict:
+    """One colour axis per scale, its bar beside the first row that uses it."""
     c_max = float(np.max(np.abs(c[np.isfinite(c)]), initial=1e-6)) if c is not None else 1.0
     scales = {
-        "coloraxis": ("gate", dict(colorscale=theme.SEQUENTIAL, cmin=0, cmax=1)),
+        "coloraxis": ("gate", dict(colorscale=SEQUENTIAL_SCALE, cmin=0, cmax=1)),
         "coloraxis2": ("value", dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, cmid=0)),
         "coloraxis3": ("c", dict(colorscale=theme.DIVERGING, cmin=-c_max, cmax=c_max, cmid=0)),
     }
     axes = [colour_axis(k) for k in names]
+    out = {}
     for axis, (title, spec) in scales.items():
-        if axis not in axes:
-            continue
-        row = axes.index(axis)
-        y0, y1 = fig.layout[f"yaxis{row + 1 if row else ''}"].domain
-        bar = dict(title=title, y=(y0 + y1) / 2, len=1.6 / len(names), thickness=14, x=1.02)
-        fig.update_layout({axis: dict(spec, colorbar=bar)})
+        if axis in axes:
+            y0, y1 = domains[axes.index(axis)]
+            bar = dict(
+                title=dict(text=title), y=(y0 + y1) / 2, len=1.6 / len(names), thickness=14, x=1.02
+            )
+            out[axis] = dict(spec, colorbar=bar)
+    return out
 
 
 def saturation(gates: dict, names) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -145,33 +156,36 @@ def saturation(gates: dict, names) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {k: ((gates[k] < LEFT).mean(axis=0), (gates[k] > RIGHT).mean(axis=0)) for k in names}
 
 
-def saturation_figure(tr: Trace, j: int) -> go.Figure:
+def saturation_figure(tr: Trace, j: int) -> dict:
     """Karpathy et al.'s saturation plot: one marker per unit and gate; unit j ringed."""
     names = SATURATING[tr.kind]
     axis = dict(range=[-0.03, 1.03], tickformat=".0%")
-    fig = theme.new_figure(
+    layout = dict(
         title=dict(text="How often is each gate shut or open?"),
         height=560,
-        xaxis=dict(axis, title="steps with gate < 0.1 (shut)"),
-        yaxis=dict(axis, title="steps with gate > 0.9 (open)"),
+        xaxis=dict(axis, title=dict(text="steps with gate < 0.1 (shut)")),
+        yaxis=dict(axis, title=dict(text="steps with gate > 0.9 (open)")),
         legend=TOP_LEGEND,
         margin=dict(t=110),
     )
     # no unit can be shut and open for more than all of the steps
-    edge = dict(color=theme.GRID, dash="dot")
-    fig.add_scatter(x=[0, 1], y=[1, 0], mode="lines", line=edge, hoverinfo="skip", showlegend=False)
+    edge = dict(mode="lines", line=dict(color=theme.GRID, dash="dot"), hoverinfo="skip")
+    data = [dict(type="scatter", x=[0, 1], y=[1, 0], showlegend=False, **edge)]
     ring = dict(mode="markers", marker=dict(RING, size=28), legendgroup="j", hoverinfo="skip")
     for k, (left, right) in saturation(tr.gates, names).items():
-        fig.add_scatter(
-            x=arr(left),
-            y=arr(right),
-            mode="markers",
-            name=f"gate {k}",
-            marker=dict(color=theme.COLOURS[k], symbol=SYMBOLS[k], size=14, opacity=0.85),
-            customdata=np.arange(tr.H),
-            hovertemplate=f"{k}, unit %{{customdata}}: shut %{{x:.0%}}, open %{{y:.0%}}"
-            "<extra></extra>",
+        data.append(
+            dict(
+                type="scatter",
+                x=theme.f32(left),
+                y=theme.f32(right),
+                mode="markers",
+                name=f"gate {k}",
+                marker=dict(color=theme.COLOURS[k], symbol=SYMBOLS[k], size=14, opacity=0.85),
+                customdata=np.arange(tr.H),
+                hovertemplate=f"{k}, unit %{{customdata}}: shut %{{x:.0%}}, open %{{y:.0%}}"
+                "<extra></extra>",
+            )
         )
         mine = dict(x=[num(left[j])], y=[num(right[j])], name=f"unit j = {j}")
-        fig.add_scatter(**mine, showlegend=k == names[0], **ring)
-    return fig
+        data.append(dict(type="scatter", **mine, showlegend=k == names[0], **ring))
+    return theme.figure(data, layout)

@@ -5,6 +5,9 @@ step is a straight line. Arrays travel as numpy typed arrays (plotly base64-enco
 in float64, since they leave float32's range (1e-45 to 3e38) within a few hundred steps;
 non-finite and non-positive values become NaN gaps.
 
+Every builder returns a plain dict (``theme.figure``): building plotly objects cost 20-200 ms a
+figure on every rerun, the dicts about a millisecond. The tests validate them.
+
 References: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063 (the bound eta^(T-t), norm clipping,
 Alg. 1); Karpathy's min-char-rnn (element-wise clipping to [-5, 5]).
 """
@@ -12,7 +15,6 @@ Alg. 1); Karpathy's min-char-rnn (element-wise clipping to [-5, 5]).
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explainer.figures import theme
 
@@ -50,43 +52,62 @@ def player_duration(T: int) -> int:
     return int(np.clip(8000 / T, 40, 300))
 
 
-def add_player(fig: go.Figure, T: int, t: int) -> go.Figure:
-    """theme.add_player for frames named 1..T, opening at step t.
+def player(T: int, t: int) -> dict:
+    """Layout entries (``theme.player``) for frames named 1..T, opening at step t.
 
     No full redraw: the frames move a small scatter trace over line charts, or shapes over
     heatmaps, and plotly animates both smoothly without one.
     """
     labels = [str(s) for s in range(1, T + 1)]
-    return theme.add_player(fig, labels, active=t - 1, duration=player_duration(T), redraw=False)
+    return theme.player(labels, active=t - 1, duration=player_duration(T), redraw=False)
 
 
-def open_at(fig: go.Figure, t: int) -> go.Figure:
-    """Aim an animated figure at step t, in place: slider, Play, and what the frames move.
+def _dashed(colour: str) -> dict:
+    """The line style of thresholds and overflow marks."""
+    return dict(color=colour, width=3, dash="dash")
 
-    The frames are named 1..T and move traces (``traces`` and ``data``) or shapes (partial
-    ``layout.shapes``, merged by index); afterwards the figure shows frame t before Play is
-    pressed, exactly as if it had been built at t (so one build can serve every t).
+
+def hline(y: float, text: str, colour: str, log: bool = False) -> tuple[dict, dict]:
+    """A dashed line across the plot at height y and its label above the right end (plotly's
+    ``add_hline``, as a shape and an annotation). ``log``: the y axis is a log axis, where
+    plotly.js places annotations by log10 of the value (shapes by the value itself)."""
+    shape = dict(
+        type="line", x0=0, x1=1, y0=y, y1=y, xref="x domain", yref="y", line=_dashed(colour)
+    )
+    label = dict(
+        text=text, x=1, y=float(np.log10(y)) if log else y, xref="x domain", yref="y",
+        xanchor="right", yanchor="bottom", showarrow=False, font=dict(color=colour, size=18),
+    )  # fmt: skip
+    return shape, label
+
+
+def vline(x: float, text: str, colour: str) -> tuple[dict, dict]:
+    """A dashed line up the plot at x and its label right of the top (plotly's ``add_vline``)."""
+    shape = dict(
+        type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="y domain", line=_dashed(colour)
+    )
+    label = dict(
+        text=text, x=x, y=1, xref="x", yref="y domain", xanchor="left", yanchor="top",
+        showarrow=False, font=dict(color=colour, size=18),
+    )  # fmt: skip
+    return shape, label
+
+
+def _cursor(t: int, dots: list, lo: float, hi: float) -> dict:
+    """The cursor's coordinates: a vertical line at t (lo to hi), then a dot on every curve,
+    at ``dots`` (the curves' values at t, None for a gap).
+
+    None separates the dots from the line, so no segment is drawn twice. Plain lists: one set
+    per frame, each a few values.
     """
-    frame = fig.frames[t - 1]
-    theme.aim_player(fig, [f.name for f in fig.frames], t - 1)
-    for i, d in zip(frame.traces or (), frame.data, strict=True):
-        fig.data[i].update({k: v for k, v in d.to_plotly_json().items() if k != "type"})
-    for shape, moved in zip(fig.layout.shapes, frame.layout.shapes or (), strict=False):
-        shape.update(moved.to_plotly_json())
-    return fig
+    return dict(x=[t, t] + [None, t] * len(dots), y=[lo, hi] + [y for d in dots for y in (None, d)])
 
 
-def _cursor(t: int, curves: list[np.ndarray], lo: float, hi: float) -> dict:
-    """One trace: a vertical line at t (lo to hi), then a dot on every curve.
-
-    None separates the dots from the line, so no segment is drawn twice. Plain lists, not
-    numpy: plotly validates numpy arrays slowly, and there is one trace per frame.
-    """
-    ys = [lo, hi]
-    for c in curves:
-        v = float(log_values([c[t]])[0])
-        ys += [None, v if v == v else None]
-    return dict(x=[t, t] + [None, t] * len(curves), y=ys)
+def _dots(curves: list[np.ndarray]) -> list[list]:
+    """(T+1, curves) values for a log axis as Python floats, None for a gap: row t holds the
+    cursor's dots at step t."""
+    v = np.stack([log_values(c) for c in curves], axis=1)
+    return np.where(np.isnan(v), None, v).tolist()
 
 
 def gradient_curves(
@@ -96,8 +117,8 @@ def gradient_curves(
     kind: str = "rnn",
     bound: np.ndarray | None = None,
     h_overflow: int | None = None,
-) -> go.Figure:
-    """``||dL/dh_t||`` and ``||dh_T/dh_t||`` (each (T+1,), t = 0..T) on a log axis.
+) -> dict:
+    """``||dL/dh_t||`` and ``||dh_T/dh_t||`` (each (T+1,), t = 0..T) on a log axis, 600 px high.
 
     ``bound`` (T+1,) is Pascanu's ``eta^(T-t)``, drawn dashed over the measured curve.
     The frames (one per step t = 1..T) move a cursor trace only: a vertical line with a dot on
@@ -105,78 +126,72 @@ def gradient_curves(
     it first overflowed going back; ``h_overflow`` marks the step whose hidden state overflowed.
     """
     T = len(jac) - 1
-    x = np.arange(T + 1, dtype=np.int32)
+    x = np.arange(T + 1)
     curves = [("‖∂L/∂h<sub>t</sub>‖  loss gradient", dL, theme.COLOURS["h"], "solid")]
     curves.append(("‖∂h<sub>T</sub>/∂h<sub>t</sub>‖  Jacobian", jac, theme.COLOURS[kind], "solid"))
     if bound is not None:
         curves.append(("Pascanu bound η<sup>T−t</sup>", bound, theme.COLOURS["bound"], "dash"))
-    lo, hi = log_span(*(c for _, c, _, _ in curves))
-    fig = theme.new_figure(
-        title=dict(text="Gradient norms against step t (log scale)"),
-        # no axis title: the player's slider below reads "step t = ..."
-        xaxis=dict(range=[-0.5, T + 0.5]),
-        yaxis=dict(type="log", exponentformat="power", title="norm"),
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-        margin=dict(l=100, t=110, b=140),
-        hovermode="x",
-    )
-    for name, c, colour, dash in curves:
-        fig.add_scatter(
-            x=x,
-            y=log_values(c),
-            name=name,
-            mode="lines",
+    values = [c for _, c, _, _ in curves]
+    lo, hi = log_span(*values)
+    dots = _dots(values)
+    data = [
+        dict(
+            type="scatter", x=x, y=log_values(c), name=name, mode="lines",
             line=dict(color=colour, width=4 if dash == "solid" else 3, dash=dash),
             hovertemplate="%{y:.3g}",
         )
-    _add_overflow_marks(fig, curves, hi, h_overflow)
+        for name, c, colour, dash in curves
+    ]  # fmt: skip
+    data += _overflow_marks(values[:2], hi)
     colours = [CURSOR, CURSOR] + [c for _, _, colour, _ in curves for c in (CURSOR, colour)]
-    fig.add_scatter(
-        **_cursor(t, [c for _, c, _, _ in curves], lo, hi),
-        mode="lines+markers",
-        name="step t",
-        showlegend=False,
-        hoverinfo="skip",
-        line=dict(color=CURSOR, width=2, dash="dot"),
-        marker=dict(size=[0, 0] + [0, 16] * len(curves), color=colours, line=dict(width=0)),
-    )
-    cursor = len(fig.data) - 1
-    # plain dicts: a go.Frame would be validated twice (here and when the figure copies it)
-    fig.frames = [
-        dict(name=str(s), data=[_cursor(s, [c for _, c, _, _ in curves], lo, hi)], traces=[cursor])
+    data.append(
+        dict(
+            type="scatter", **_cursor(t, dots[t], lo, hi), mode="lines+markers", name="step t",
+            showlegend=False, hoverinfo="skip", line=dict(color=CURSOR, width=2, dash="dot"),
+            marker=dict(size=[0, 0] + [0, 16] * len(curves), color=colours, line=dict(width=0)),
+        )
+    )  # fmt: skip
+    cursor = [len(data) - 1]
+    frames = [
+        dict(name=str(s), data=[_cursor(s, dots[s], lo, hi)], traces=cursor)
         for s in range(1, T + 1)
     ]
-    add_player(fig, T, t)
-    return fig
+    layout = dict(
+        title=dict(text="Gradient norms against step t (log scale)"),
+        height=600,
+        # no axis title: the player's slider below reads "step t = ..."
+        xaxis=dict(range=[-0.5, T + 0.5]),
+        yaxis=dict(type="log", exponentformat="power", title=dict(text="norm")),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        margin=dict(l=100, t=110, b=140),
+        hovermode="x",
+        **player(T, t),
+    )
+    if h_overflow is not None:
+        shape, label = vline(h_overflow, f"h<sub>t</sub> overflows at t = {h_overflow}", OVERFLOW)
+        layout.update(shapes=[shape], annotations=[label])
+    return theme.figure(data, layout, frames)
 
 
-def _add_overflow_marks(fig: go.Figure, curves, hi: float, h_overflow: int | None) -> None:
-    """An X at the top of the plot where each curve first turned inf/NaN, going back in time."""
-    xs = []
-    for _, c, _, _ in curves[:2]:
+def _overflow_marks(curves: list[np.ndarray], hi: float) -> list[dict]:
+    """An X at the top of the plot where each curve first turned inf/NaN, going back in time
+    (no trace if none did)."""
+    xs = set()
+    for c in curves:
         bad = np.flatnonzero(~np.isfinite(np.asarray(c, dtype=np.float64)))
         if len(bad):
-            xs.append(int(bad.max()))
-    if xs:
-        fig.add_scatter(
-            x=np.array(sorted(set(xs)), dtype=np.int32),
-            y=np.full(len(set(xs)), hi),
-            mode="markers",
+            xs.add(int(bad.max()))
+    if not xs:
+        return []
+    cross = dict(symbol="x-thin", size=22, color=OVERFLOW, line=dict(width=4, color=OVERFLOW))
+    return [
+        dict(
+            type="scatter", x=sorted(xs), y=np.full(len(xs), hi), mode="markers",
             name="overflow to inf/NaN",
-            marker=dict(
-                symbol="x-thin", size=22, color=OVERFLOW, line=dict(width=4, color=OVERFLOW)
-            ),
+            marker=cross,
             hovertemplate="overflow at t = %{x}<extra></extra>",
         )
-    if h_overflow is not None:
-        fig.add_vline(
-            x=h_overflow,
-            line=dict(color=OVERFLOW, width=3, dash="dash"),
-            annotation=dict(
-                text=f"h<sub>t</sub> overflows at t = {h_overflow}",
-                font=dict(color=OVERFLOW, size=18),
-            ),
-        )
+    ]  # fmt: skip
 
 
 def singular_values_figure(
@@ -184,85 +199,77 @@ def singular_values_figure(
     thresholds: dict[str, float],
     kind: str = "rnn",
     activation: str = "tanh",
-) -> go.Figure:
+) -> dict:
     """Singular values of W_hh, largest first, one curve per gate block, with 1/gamma lines.
 
     ``svals`` maps a block ("a" for the vanilla RNN, else a gate letter) to its singular values;
     ``thresholds`` maps a block to ``1/gamma`` of the nonlinearity that block feeds.
     """
-    fig = theme.new_figure(
-        title=dict(text="Singular values of W<sub>hh</sub> against 1/γ"),
-        xaxis=dict(title="index k (largest first)"),
-        yaxis=dict(title="σ<sub>k</sub>", rangemode="tozero"),
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-        margin=dict(t=110),
-    )
+    data = []
     for block, s in svals.items():
         name = "W<sub>hh</sub>" if block == "a" else f"W<sub>h{block}</sub>  {block}"
         colour = theme.COLOURS[kind if block == "a" else block]
-        fig.add_scatter(
-            x=np.arange(1, len(s) + 1, dtype=np.int32),
-            y=np.asarray(s, dtype=np.float32),
-            name=name,
-            mode="lines+markers",
-            line=dict(color=colour, width=3),
-            marker=dict(size=8),
-            hovertemplate="σ<sub>%{x}</sub> = %{y:.3f}",
-        )
+        data.append(
+            dict(
+                type="scatter", x=np.arange(1, len(s) + 1), y=np.asarray(s, dtype=np.float32),
+                name=name, mode="lines+markers", line=dict(color=colour, width=3),
+                marker=dict(size=8), hovertemplate="σ<sub>%{x}</sub> = %{y:.3f}",
+            )
+        )  # fmt: skip
+    lines = []
     for level in sorted(set(thresholds.values())):
         if kind == "rnn":
             what = activation
         else:
             what = "sigmoid gates" if level == 4 else "tanh candidate"
-        fig.add_hline(
-            y=level,
-            line=dict(color=CURSOR, width=3, dash="dash"),
-            annotation=dict(text=f"1/γ = {level:g}  ({what})", font=dict(color=CURSOR, size=18)),
-            annotation_position="top right",
-        )
-    return fig
+        lines.append(hline(level, f"1/γ = {level:g}  ({what})", CURSOR))
+    shapes, labels = (list(v) for v in zip(*lines, strict=True)) if lines else ([], [])
+    layout = dict(
+        title=dict(text="Singular values of W<sub>hh</sub> against 1/γ"),
+        xaxis=dict(title=dict(text="index k (largest first)")),
+        yaxis=dict(title=dict(text="σ<sub>k</sub>"), rangemode="tozero"),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        margin=dict(t=110),
+        shapes=shapes,
+        annotations=labels,
+    )
+    return theme.figure(data, layout)
 
 
-def clip_norms_figure(norms: dict[str, float], theta: float) -> go.Figure:
+def clip_norms_figure(norms: dict[str, float], theta: float) -> dict:
     """Bars of ``||g||`` before and after the two clippings (log axis), a line at theta.
 
     ``norms`` maps "g", "norm" and "elem" (CLIP_NAMES) to a norm.
     """
     keys = [k for k in CLIP_NAMES if k in norms]
     lo, hi = log_span([norms[k] for k in keys], [theta])
-    fig = theme.new_figure(
+    bars = dict(
+        type="bar", x=[CLIP_NAMES[k] for k in keys], y=log_values([norms[k] for k in keys]),
+        marker=dict(color=[CLIP_COLOURS[k] for k in keys]), text=[sci(norms[k]) for k in keys],
+        textposition="outside", textfont=dict(size=20), cliponaxis=False,
+        hovertemplate="%{x}: %{y:.3g}<extra></extra>",
+    )  # fmt: skip
+    shape, label = hline(theta, f"θ = {theta:g}", CURSOR, log=True)
+    layout = dict(
         title=dict(text=f"Norm of the weight gradient, θ = {theta:g}"),
         yaxis=dict(
             type="log",
             exponentformat="power",
-            title="‖g‖",
+            title=dict(text="‖g‖"),
             dtick=1,
             range=[np.log10(lo) - 0.7, np.log10(hi) + 0.5],
         ),
         showlegend=False,
         margin=dict(t=80),
+        shapes=[shape],
+        annotations=[label],
     )
-    fig.add_bar(
-        x=[CLIP_NAMES[k] for k in keys],
-        y=log_values([norms[k] for k in keys]),
-        marker=dict(color=[CLIP_COLOURS[k] for k in keys]),
-        text=[sci(norms[k]) for k in keys],
-        textposition="outside",
-        textfont=dict(size=20),
-        cliponaxis=False,
-        hovertemplate="%{x}: %{y:.3g}<extra></extra>",
-    )
-    fig.add_hline(
-        y=theta,
-        line=dict(color=CURSOR, width=3, dash="dash"),
-        annotation=dict(text=f"θ = {theta:g}", font=dict(color=CURSOR, size=18)),
-    )
-    return fig
+    return theme.figure([bars], layout)
 
 
 def clip_direction_figure(
     vectors: dict[str, np.ndarray], theta: float, names: tuple[str, str] = ("g₁", "g₂")
-) -> go.Figure:
+) -> dict:
     """The two largest components of g as arrows, before and after clipping.
 
     ``vectors`` maps "g", "norm", "elem" to the same two components of each vector. The dashed
@@ -275,37 +282,36 @@ def clip_direction_figure(
     scale = max(small, theta if theta < 10 * reach else 0.0)
     scale = max(scale, reach) if reach <= 5 * scale else scale
     lim = 1.25 * (scale if scale > 0 else theta)
-    fig = theme.new_figure(
+    square = dict(x0=-theta, x1=theta, y0=-theta, y1=theta)
+    shapes = [
+        dict(type="rect", **square, line=dict(color=CLIP_COLOURS["elem"], width=2, dash="dash")),
+        dict(type="circle", **square, line=dict(color=CLIP_COLOURS["norm"], width=2, dash="dot")),
+    ]
+    layout = dict(
         title=dict(text="Direction: the two largest components of g"),
-        xaxis=dict(title=names[0], range=[-lim, lim], zeroline=True),
-        yaxis=dict(title=names[1], range=[-lim, lim], scaleanchor="x", zeroline=True),
+        xaxis=dict(title=dict(text=names[0]), range=[-lim, lim], zeroline=True),
+        yaxis=dict(title=dict(text=names[1]), range=[-lim, lim], scaleanchor="x", zeroline=True),
         legend=dict(x=1.02, y=1, xanchor="left", yanchor="top"),
         margin=dict(t=80),
+        shapes=shapes,
     )
-    fig.add_shape(
-        type="rect", x0=-theta, x1=theta, y0=-theta, y1=theta,
-        line=dict(color=CLIP_COLOURS["elem"], width=2, dash="dash"),
+    return theme.figure([_arrow(key, vectors[key], lim) for key in ("g", "norm", "elem")], layout)
+
+
+def _arrow(key: str, v: np.ndarray, lim: float) -> dict:
+    """The arrow from 0 to the two components ``v`` of vector ``key`` (CLIP_NAMES); g beyond
+    ``lim`` is shortened to the edge, same direction, and named so."""
+    v = np.asarray(v, dtype=np.float64)
+    name = CLIP_NAMES[key]
+    reach = np.abs(v).max()
+    if key == "g" and reach > lim:
+        v = v * (0.95 * lim / reach)
+        name += " (shortened)"
+    return dict(
+        type="scatter", x=np.array([0.0, v[0]]), y=np.array([0.0, v[1]]), name=name,
+        mode="lines+markers",
+        # g widest, drawn first: arrows that coincide show as nested stripes
+        line=dict(color=CLIP_COLOURS[key], width=WIDTHS[key]),
+        marker=dict(symbol=["circle", "arrow"], size=[0, HEADS[key]], angleref="previous"),
+        hovertemplate=f"{CLIP_NAMES[key]}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
     )  # fmt: skip
-    fig.add_shape(
-        type="circle", x0=-theta, x1=theta, y0=-theta, y1=theta,
-        line=dict(color=CLIP_COLOURS["norm"], width=2, dash="dot"),
-    )  # fmt: skip
-    for key in ("g", "norm", "elem"):
-        v = np.asarray(vectors[key], dtype=np.float64)
-        name = CLIP_NAMES[key]
-        reach = np.abs(v).max()
-        if key == "g" and reach > lim:
-            # keep the arrow on the chart: same direction, shortened to the edge
-            v = v * (0.95 * lim / reach)
-            name += " (shortened)"
-        fig.add_scatter(
-            x=np.array([0.0, v[0]]),
-            y=np.array([0.0, v[1]]),
-            name=name,
-            mode="lines+markers",
-            # g widest, drawn first: arrows that coincide show as nested stripes
-            line=dict(color=CLIP_COLOURS[key], width=WIDTHS[key]),
-            marker=dict(symbol=["circle", "arrow"], size=[0, HEADS[key]], angleref="previous"),
-            hovertemplate=f"{CLIP_NAMES[key]}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
-        )
-    return fig

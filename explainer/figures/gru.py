@@ -3,30 +3,32 @@ r"""GRU-only figures: how much of h_{t-1} each unit keeps, and the parameter cou
 .. math::
     h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}
 
-In PyTorch's convention z near 1 keeps the past.
+In PyTorch's convention z near 1 keeps the past. Builders return plain JSON dicts
+(``theme.figure``), as in ``figures.gates``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explainer.cells import BLOCKS, n_params
 from explainer.figures import theme
-from explainer.figures.gates import TOP_LEGEND, animate, arr
+from explainer.figures.gates import TOP_LEGEND, animate
 from explainer.trace import Trace
 
 
-def keep_bars(tr: Trace, labels, t: int, j: int) -> go.Figure:
+def keep_bars(tr: Trace, labels, t: int, j: int) -> dict:
     """GRU: z_t per unit at step t (bars, animated) and z averaged over the sequence.
 
     In PyTorch's convention h_t = (1 - z_t) n_t + z_t h_{t-1}: z near 1 keeps the old state.
     """
-    z = tr.gates["z"]  # (T, H)
+    z = theme.f32(tr.gates["z"])  # (T, H)
     units = np.arange(tr.H)
     edge = dict(color=theme.TEXT, width=[3 if u == j else 0 for u in units])
     ends = dict(tickvals=[0, 0.5, 1], ticktext=["new 0", "0.5", "keep 1"])
-    fig = theme.new_figure(
+    half = dict(type="line", x0=0, x1=1, xref="x domain", y0=0.5, y1=0.5, yref="y",
+                line=dict(color=theme.GRID, dash="dot"))  # fmt: skip
+    layout = dict(
         title=dict(text="Update gate z<sub>t</sub> of each unit at step t"),
         height=560,
         xaxis=dict(range=[-0.6, tr.H - 0.4], hoverformat="d"),
@@ -34,17 +36,20 @@ def keep_bars(tr: Trace, labels, t: int, j: int) -> go.Figure:
         legend=dict(TOP_LEGEND, y=1.02),
         margin=dict(t=120, b=120),
         bargap=0.15,
+        shapes=[half],
     )
-    fig.add_bar(
+    bars = dict(
+        type="bar",
         x=units,
-        y=arr(z[t - 1]),
+        y=z[t - 1],
         name="z<sub>t</sub> at step t",
         marker=dict(color=theme.COLOURS["z"], line=edge),
         hovertemplate="unit %{x}: z = %{y:.2f}<extra></extra>",
     )
-    fig.add_scatter(
+    mean = dict(
+        type="scatter",
         x=units,
-        y=arr(z.mean(axis=0)),
+        y=theme.f32(tr.gates["z"].mean(axis=0)),
         mode="markers",
         name="z averaged over all steps",
         marker=dict(
@@ -52,29 +57,31 @@ def keep_bars(tr: Trace, labels, t: int, j: int) -> go.Figure:
         ),
         hovertemplate="unit %{x}: mean z = %{y:.2f}<extra></extra>",
     )
-    fig.add_hline(y=0.5, line=dict(color=theme.GRID, dash="dot"))
-    return animate(
-        fig, labels, t, lambda s: dict(data=[dict(type="bar", y=arr(z[s - 1]))], traces=[0])
-    )
+
+    def frame(s: int) -> dict:  # only the bars move
+        return dict(data=[dict(type="bar", y=z[s - 1])], traces=[0])
+
+    return animate([bars, mean], layout, labels, t, frame)
 
 
-def param_counts(D: int, H: int) -> go.Figure:
+def param_counts(D: int, H: int) -> dict:
     """Parameters of one layer for each cell: G (H D + H^2 + 2 H) with G = 1, 3, 4."""
     kinds = ("rnn", "gru", "lstm")
     counts = [n_params(k, D, H) for k in kinds]
-    fig = theme.new_figure(
+    layout = dict(
         title=dict(text=f"Parameters for D = {D} inputs, H = {H} units"),
         height=420,
-        yaxis=dict(title="parameters", range=[0, max(counts) * 1.25]),
+        yaxis=dict(title=dict(text="parameters"), range=[0, max(counts) * 1.25]),
         margin=dict(t=70, b=90),
     )
-    fig.add_bar(
+    bars = dict(
+        type="bar",
         x=[f"{theme.CELL_NAMES[k]}<br>G = {len(BLOCKS[k])}" for k in kinds],
         y=counts,
         text=[f"{n:,}" for n in counts],
         textposition="outside",
         textfont=dict(size=22),
-        marker_color=[theme.COLOURS[k] for k in kinds],
+        marker=dict(color=[theme.COLOURS[k] for k in kinds]),
         hovertemplate="%{x}: %{y:,}<extra></extra>",
     )
-    return fig
+    return theme.figure([bars], layout)

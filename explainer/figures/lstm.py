@@ -4,6 +4,8 @@ r"""LSTM-only figures: the cell state as a conveyor belt, and the memory the for
     c_t = f_t \odot c_{t-1} + i_t \odot g_t, \qquad
     \frac{\partial c_T}{\partial c_{T-k}}\Big|_{\text{cell path}} = \prod_{s=T-k+1}^{T} f_s
 
+Builders return plain JSON dicts (``theme.figure``), as in ``figures.gates``.
+
 References: Jozefowicz, Zaremba & Sutskever 2015 (forget-gate bias 1); Gers et al. 2000.
 """
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explainer.figures import theme
 from explainer.figures.gates import (
@@ -20,7 +21,6 @@ from explainer.figures.gates import (
     RING,
     TOP_LEGEND,
     animate,
-    arr,
     num,
     time_ticks,
 )
@@ -30,7 +30,7 @@ REFERENCE_BIASES = (0.0, 1.0, 5.0)  # the field notes' forget-bias memory curves
 MEMORY_FLOOR = 1e-30  # products that underflow sit on the floor of the log axis
 
 
-def cell_belt(tr: Trace, labels, t: int, j: int) -> go.Figure:
+def cell_belt(tr: Trace, labels, t: int, j: int) -> dict:
     """The LSTM cell state of unit j as a conveyor belt, and h_t read off it.
 
     Top: what the forget gate keeps, f_t c_{t-1}, and what the input gate writes, i_t g_t;
@@ -38,9 +38,6 @@ def cell_belt(tr: Trace, labels, t: int, j: int) -> go.Figure:
     """
     i, f, g, o = (tr.gates[k][:, j] for k in "ifgo")
     c, h = tr.c[:, j], tr.h[:, j]  # (T+1,) from step 0
-    fig = theme.new_figure(height=640, barmode="relative", legend=dict(TOP_LEGEND, y=1.02))
-    fig.update_layout(margin=dict(t=90, b=140))
-    fig.set_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[3, 2])
     series = [
         (1, "bar", f * c[:-1], "kept: f<sub>t</sub>·c<sub>t−1</sub>", "f", None),
         (1, "bar", i * g, "written: i<sub>t</sub>·g<sub>t</sub>", "i", None),
@@ -50,23 +47,37 @@ def cell_belt(tr: Trace, labels, t: int, j: int) -> go.Figure:
         (2, "line", h[1:], "h<sub>t</sub> = o<sub>t</sub>·tanh c<sub>t</sub>", "h", 4),
     ]
     mode = "lines+markers" if tr.T <= MAX_TICKS else "lines"  # dots merge on long runs
+    data = []
     for row, kind, y, name, colour, width in series:
         x = np.arange(len(y)) + (len(y) == tr.T)  # c starts at c_0, the rest at step 1
-        spec = dict(x=x, y=arr(y), name=name, hovertemplate="%{y:.3f}")
+        spec = dict(x=x, y=theme.f32(y), name=name, hovertemplate="%{y:.3f}", **_on_row(row))
         if kind == "bar":
-            fig.add_bar(**spec, marker_color=theme.COLOURS[colour], row=row, col=1)
+            data.append(dict(type="bar", **spec, marker=dict(color=theme.COLOURS[colour])))
         else:
-            style = dict(
-                color=theme.COLOURS[colour], width=width, dash="dot" if width < 4 else None
-            )
-            fig.add_scatter(**spec, mode=mode, line=style, marker_size=6, row=row, col=1)
-    span = _belt_range(f * c[:-1], i * g, c)
-    fig.update_yaxes(title_text=f"memory of unit {j}", range=span, row=1, col=1)
-    fig.update_yaxes(title_text="read out", range=[-1.1, 1.1], row=2, col=1)
-    fig.update_xaxes(range=[-0.5, tr.T + 0.5], hoverformat="d")
-    fig.update_xaxes(**time_ticks(labels), row=2, col=1)
-    fig.update_layout(hovermode="x unified")
-    return _ride_along(fig, labels, t, c, h)
+            style = dict(color=theme.COLOURS[colour], width=width)
+            if width < 4:
+                style["dash"] = "dot"
+            data.append(dict(type="scatter", **spec, mode=mode, line=style, marker=dict(size=6)))
+    spans = [_belt_range(f * c[:-1], i * g, c), [-1.1, 1.1]]
+    layout = dict(
+        height=640,
+        barmode="relative",
+        legend=dict(TOP_LEGEND, y=1.02),
+        margin=dict(t=90, b=140),
+        hovermode="x unified",
+        **theme.shared_x_rows(theme.stacked([3, 2], gap=0.08)),
+    )
+    steps = dict(range=[-0.5, tr.T + 0.5], hoverformat="d")
+    layout["xaxis"].update(steps)
+    layout["xaxis2"].update(steps, **time_ticks(labels))
+    layout["yaxis"].update(title=dict(text=f"memory of unit {j}"), range=spans[0])
+    layout["yaxis2"].update(title=dict(text="read out"), range=spans[1])
+    return _ride_along(data, layout, labels, t, (c, h), spans)
+
+
+def _on_row(row: int) -> dict:
+    """Trace keys placing it on row ``row`` of the belt."""
+    return dict(xaxis=theme.axis_ref("x", row), yaxis=theme.axis_ref("y", row))
 
 
 def _belt_range(kept: np.ndarray, written: np.ndarray, c: np.ndarray) -> list[float]:
@@ -77,23 +88,27 @@ def _belt_range(kept: np.ndarray, written: np.ndarray, c: np.ndarray) -> list[fl
     return [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)]
 
 
-def _ride_along(fig: go.Figure, labels, t: int, c: np.ndarray, h: np.ndarray) -> go.Figure:
-    """What moves with step t on the belt: a ring on c_t and on h_t, a line through each row.
-    Frames carry data only (cheaper to build than a layout per frame)."""
+def _ride_along(
+    data: list[dict], layout: dict, labels, t: int, rows: tuple, spans: list[list[float]]
+) -> dict:
+    """What moves with step t on the belt: a ring on c_t and on h_t (``rows``), a line through
+    each row (spanning ``spans``). Frames carry data only (cheaper to build than a layout per
+    frame)."""
     ring = dict(mode="markers", marker=dict(RING, size=20), showlegend=False, hoverinfo="skip")
     line = dict(mode="lines", line=dict(color=theme.MUTED, width=2), showlegend=False)
-    moving = list(range(len(fig.data), len(fig.data) + 4))
-    spans = [fig.layout.yaxis.range, fig.layout.yaxis2.range]
-    for row, v in ((1, c), (2, h)):
-        fig.add_scatter(x=[t], y=[num(v[t])], row=row, col=1, **ring)
-    for row, span in ((1, spans[0]), (2, spans[1])):
-        fig.add_scatter(x=[t, t], y=list(span), row=row, col=1, hoverinfo="skip", **line)
+    moving = list(range(len(data), len(data) + 4))
+    for row, v in enumerate(rows, 1):
+        data.append(dict(type="scatter", x=[t], y=[num(v[t])], **_on_row(row), **ring))
+    for row, span in enumerate(spans, 1):
+        data.append(
+            dict(type="scatter", x=[t, t], y=list(span), **_on_row(row), hoverinfo="skip", **line)
+        )
 
     def frame(s: int) -> dict:
-        rings = [dict(type="scatter", x=[s], y=[num(v[s])]) for v in (c, h)]
-        return dict(data=rings + [dict(type="scatter", x=[s, s])] * 2, traces=moving)
+        marks = [dict(type="scatter", x=[s], y=[num(v[s])]) for v in rows]
+        return dict(data=marks + [dict(type="scatter", x=[s, s])] * 2, traces=moving)
 
-    return animate(fig, labels, t, frame)
+    return animate(data, layout, labels, t, frame)
 
 
 def forget_bias_of(p, j: int) -> float:
@@ -110,7 +125,7 @@ def sci(v: float) -> str:
     return f"{mantissa}·10<sup>−{int(exponent[1:])}</sup>"
 
 
-def memory_figure(products: np.ndarray, b_f: float, j: int) -> go.Figure:
+def memory_figure(products: np.ndarray, b_f: float, j: int) -> dict:
     """Cell-path memory dc_T/dc_{T-k} of unit j against k (log axis), beside the curves
     sigmoid(b)^k that a forget bias b alone gives: b = 0, 1, 5 (grey) and this unit's b_f.
 
@@ -119,56 +134,72 @@ def memory_figure(products: np.ndarray, b_f: float, j: int) -> go.Figure:
     """
     T = products.shape[0] - 1
     k = np.arange(max(T, 50) + 1)
-    fig = theme.new_figure(
-        title=dict(text=f"How long unit {j} remembers"),
-        height=560,
-        xaxis=dict(title="steps back k", range=[0, k[-1]]),
-        yaxis=dict(title="∂c<sub>T</sub> / ∂c<sub>T−k</sub>", type="log", range=[-17, 0.4]),
-        legend=TOP_LEGEND,
-        margin=dict(t=110, r=30),
-    )
-    fig.update_yaxes(exponentformat="power", dtick=4)
 
     def decay(b: float) -> np.ndarray:  # sigmoid(b)^k, floored for the log axis
         return np.maximum((0.5 * (1.0 + math.tanh(0.5 * b))) ** k, MEMORY_FLOOR)
 
+    data, notes = [], []
     for b in REFERENCE_BIASES:  # the field notes' curves, labelled with their value at k = 50
         grey = dict(color=theme.MUTED, dash="dash", width=2)
-        fig.add_scatter(
-            x=k,
-            y=arr(decay(b)),
-            mode="lines",
-            line=grey,
-            showlegend=False,
-            hovertemplate=f"σ({b:g})<sup>k</sup> = %{{y:.2g}}<extra></extra>",
+        data.append(
+            dict(
+                type="scatter",
+                x=k,
+                y=theme.f32(decay(b)),
+                mode="lines",
+                line=grey,
+                showlegend=False,
+                hovertemplate=f"σ({b:g})<sup>k</sup> = %{{y:.2g}}<extra></extra>",
+            )
         )
         at_50 = float(decay(b)[50])
-        fig.add_annotation(
-            x=50,
-            y=math.log10(at_50),
-            text=f"b<sub>f</sub> = {b:g}: {sci(at_50)}",
-            xanchor="right",
-            yanchor="top",
-            showarrow=False,
-            font=dict(color=theme.MUTED, size=16),
+        notes.append(
+            dict(
+                x=50,
+                y=math.log10(at_50),
+                text=f"b<sub>f</sub> = {b:g}: {sci(at_50)}",
+                xanchor="right",
+                yanchor="top",
+                showarrow=False,
+                font=dict(color=theme.MUTED, size=16),
+            )
         )
     own = dict(color=theme.COLOURS["f"], dash="dot", width=2)
-    fig.add_scatter(
-        x=k,
-        y=arr(decay(b_f)),
-        mode="lines",
-        line=own,
-        name=f"σ(b<sub>f</sub>)<sup>k</sup>, b<sub>f</sub> = {b_f:.2g}",
-        hovertemplate="σ(b<sub>f</sub>)<sup>k</sup> = %{y:.2g}<extra></extra>",
+    data.append(
+        dict(
+            type="scatter",
+            x=k,
+            y=theme.f32(decay(b_f)),
+            mode="lines",
+            line=own,
+            name=f"σ(b<sub>f</sub>)<sup>k</sup>, b<sub>f</sub> = {b_f:.2g}",
+            hovertemplate="σ(b<sub>f</sub>)<sup>k</sup> = %{y:.2g}<extra></extra>",
+        )
     )
-    fig.add_scatter(
-        x=np.arange(T + 1),
-        y=arr(np.maximum(products[::-1, j], MEMORY_FLOOR)),
-        mode="lines+markers",
-        line=dict(color=theme.COLOURS["f"], width=4),
-        marker_size=6,
-        name="f<sub>T−k+1</sub> ··· f<sub>T</sub>",
-        hovertemplate="k = %{x}: %{y:.2g}<extra></extra>",
+    data.append(
+        dict(
+            type="scatter",
+            x=np.arange(T + 1),
+            y=theme.f32(np.maximum(products[::-1, j], MEMORY_FLOOR)),
+            mode="lines+markers",
+            line=dict(color=theme.COLOURS["f"], width=4),
+            marker=dict(size=6),
+            name="f<sub>T−k+1</sub> ··· f<sub>T</sub>",
+            hovertemplate="k = %{x}: %{y:.2g}<extra></extra>",
+        )
     )
-    fig.add_vline(x=50, line=dict(color=theme.GRID, dash="dot"))
-    return fig
+    at_k50 = dict(type="line", x0=50, x1=50, xref="x", y0=0, y1=1, yref="y domain",
+                  line=dict(color=theme.GRID, dash="dot"))  # fmt: skip
+    y_title = "∂c<sub>T</sub> / ∂c<sub>T−k</sub>"
+    layout = dict(
+        title=dict(text=f"How long unit {j} remembers"),
+        height=560,
+        xaxis=dict(title=dict(text="steps back k"), range=[0, k[-1]]),
+        yaxis=dict(title=dict(text=y_title), type="log", range=[-17, 0.4], exponentformat="power",
+                   dtick=4),
+        legend=TOP_LEGEND,
+        margin=dict(t=110, r=30),
+        annotations=notes,
+        shapes=[at_k50],
+    )  # fmt: skip
+    return theme.figure(data, layout)

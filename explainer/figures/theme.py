@@ -114,8 +114,8 @@ def pack(spec):
     """A figure ready to send: NumPy float arrays become typed arrays (their own precision:
     ``f32`` the big ones first), other arrays lists and NumPy scalars Python numbers.
     Containers are copied; the input is left as it was."""
-    if isinstance(spec, dict):
-        return {k: pack(v) for k, v in spec.items()}
+    if isinstance(spec, dict):  # the template holds no arrays: shared, not walked
+        return {k: v if v is TEMPLATE_JSON else pack(v) for k, v in spec.items()}
     if isinstance(spec, list | tuple):
         return [pack(v) for v in spec]
     if isinstance(spec, np.ndarray):
@@ -138,51 +138,37 @@ def stacked(heights: list[float], gap: float) -> list[list[float]]:
     return out
 
 
+def axis_ref(letter: str, row: int) -> str:
+    """How a trace, shape or anchor names row ``row``'s (1-based) x or y axis: 'x', 'x2', ..."""
+    return f"{letter}{row if row > 1 else ''}"
+
+
+def axis_key(letter: str, row: int) -> str:
+    """The layout key of that axis: 'xaxis', 'xaxis2', ..."""
+    return f"{letter}axis{row if row > 1 else ''}"
+
+
+def shared_x_rows(domains: list[list[float]]) -> dict:
+    """Layout axes of rows stacked over one shared x axis, top to bottom with paper y-domains
+    ``domains`` (``stacked``), as ``make_subplots(shared_xaxes=True)`` lays them out: every x
+    axis matches the bottom one, which alone shows its tick labels."""
+    n = len(domains)
+    layout = {}
+    for row, domain in enumerate(domains, 1):
+        x = dict(anchor=axis_ref("y", row), domain=[0.0, 1.0])
+        if row < n:
+            x.update(matches=axis_ref("x", n), showticklabels=False)
+        layout[axis_key("x", row)] = x
+        layout[axis_key("y", row)] = dict(anchor=axis_ref("x", row), domain=domain)
+    return layout
+
+
 def panel_title(text: str, x: list[float], y_top: float, **font) -> dict:
     """A title centred above a panel whose paper domain is ``x`` and top is ``y_top``."""
     return dict(
         text=text, x=sum(x) / 2, y=y_top, xref="paper", yref="paper", xanchor="center",
         yanchor="bottom", showarrow=False, font=dict(size=20, **font),
     )  # fmt: skip
-
-
-class FramedFigure(go.Figure):
-    """A ``go.Figure`` that hands a ready spec to the exporter (``st.plotly_chart`` calls
-    ``to_dict``) with no plotly objects built; see ``from_spec``.
-
-    TRANSITIONAL: figures still built as plotly objects keep their frames as dicts here."""
-
-    def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._raw_frames = raw_frames or []
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw_frames
-
-    def to_dict(self) -> dict:
-        if getattr(self, "_spec", None) is not None:
-            return self._spec
-        out = super().to_dict()
-        if self._raw_frames:
-            out["frames"] = self._raw_frames
-        return out
-
-
-def new_figure(**layout) -> FramedFigure:
-    """TRANSITIONAL: an empty plotly figure in the template (use ``figure``)."""
-    fig = FramedFigure(_validate=VALIDATE)
-    fig.update_layout(template=TEMPLATE, **layout)
-    return fig
-
-
-def set_frames(fig: FramedFigure, frames: list[dict]) -> FramedFigure:
-    """TRANSITIONAL: frames for a ``new_figure`` (use ``figure(..., frames=...)``)."""
-    if VALIDATE:
-        for frame in frames:
-            go.Frame(frame)
-    fig._raw_frames = list(frames)
-    return fig
 
 
 def f32(a) -> np.ndarray:
@@ -250,23 +236,6 @@ def player(labels: list[str], active: int = 0, duration: int = 350, redraw: bool
     return dict(updatemenus=[menu], sliders=[slider])
 
 
-def add_player(
-    fig: go.Figure, labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True
-) -> go.Figure:
-    """TRANSITIONAL: ``player`` on a plotly figure."""
-    return fig.update_layout(**player(labels, active, duration, redraw))
-
-
-def aim_player(fig: go.Figure, labels: list[str], active: int) -> go.Figure:
-    """Point a figure built by ``add_player(fig, labels, ...)`` at another frame: the slider
-    shows it and Play runs from it (cheaper than rebuilding when only the step changed)."""
-    slider, play = fig.layout.sliders[0], fig.layout.updatemenus[0].buttons[0]
-    jump = slider.steps[0].args[1]
-    slider.steps, slider.active = _stops(labels, active, jump)
-    play.args = [list(labels[active:]), play.args[1]]
-    return fig
-
-
 def aim_spec(spec: dict, active: int) -> dict:
     """A built animated figure (``fig.to_dict()``, frames included) opened at another frame:
     frame ``active`` becomes the first picture, the slider shows it and Play runs from it.
@@ -281,7 +250,8 @@ def aim_spec(spec: dict, active: int) -> dict:
     changed = frame.get("data", [])
     for k, trace in zip(frame.get("traces", range(len(changed))), changed, strict=True):
         data[k] = {**data[k], **trace}
-    layout.update(frame.get("layout", {}))
+    for key, value in frame.get("layout", {}).items():
+        layout[key] = _merged(layout.get(key), value)
     slider, menu = dict(layout["sliders"][0]), dict(layout["updatemenus"][0])
     slider["steps"], slider["active"] = _stops(names, active, slider["steps"][0]["args"][1])
     play = dict(menu["buttons"][0], args=[names[active:], menu["buttons"][0]["args"][1]])
@@ -290,9 +260,30 @@ def aim_spec(spec: dict, active: int) -> dict:
     return {**spec, "data": data, "layout": layout}
 
 
-def from_spec(spec: dict) -> FramedFigure:
-    """A figure that hands ``spec`` to the exporter as it is (``st.plotly_chart`` calls
-    ``to_dict``), with no plotly objects built."""
-    fig = FramedFigure(_validate=False)
-    fig._spec = spec
-    return fig
+def _merged(old, new):
+    """A frame's layout entry over the figure's, as plotly.js animates it: lists of dicts
+    (shapes, annotations) merge item by item, so a frame may carry only what moves."""
+    if isinstance(old, list) and isinstance(new, list):
+        moved = [{**a, **b} if isinstance(a, dict) else b for a, b in zip(old, new, strict=False)]
+        return moved + new[len(old) :] + old[len(new) :]
+    return new
+
+
+class SpecFigure(go.Figure):
+    """A ready figure dict that ``st.plotly_chart`` sends as it is.
+
+    ``st.plotly_chart`` validates a bare dict (60-400 ms) but takes a plotly figure through its
+    ``to_dict``; this one answers with the dict. It skips ``go.Figure.__init__`` on purpose
+    (2.5 ms: a deep copy of the template), so ``to_dict`` is all it can do.
+    """
+
+    def __init__(self, spec: dict):  # no super().__init__(): see above
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def from_spec(spec: dict) -> SpecFigure:
+    """A packed figure dict, ready for ``st.plotly_chart`` with no plotly objects built."""
+    return SpecFigure(spec)

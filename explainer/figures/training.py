@@ -1,8 +1,9 @@
 """Figures of the train-and-compare page: loss against the baseline, the metric, gradient norms
 before and after clipping with NaN/explosion events, the adding-problem sweep, a forecast.
 
-Pure plotly: each builder takes plain per-cell histories (anything with the attributes of
-``explainer.train.History``) or arrays, and returns a ``go.Figure``.
+Each builder takes plain per-cell histories (anything with the attributes of
+``explainer.train.History``) or arrays, and returns a plain plotly figure dict
+(``theme.figure``): building plotly objects cost 15-70 ms a figure on every rerun.
 
 References: Hochreiter & Schmidhuber 1997 and Arjovsky et al. 2016 (success rate against T);
 Pascanu et al. 2013 (gradient norms and clipping).
@@ -13,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explainer.figures import theme
 
@@ -27,10 +26,22 @@ EVENT_STYLE = {
 EVENT_NAMES = {"spike": "gradient spike", "nan": "inf/NaN step (skipped)", "diverged": "diverged"}
 
 
+LOG_AXIS = dict(type="log", exponentformat="power", dtick=1)
+LEGEND_ON_TOP = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
+SUBPLOT_GAP = 0.06  # paper height between the stacked panels of ``grad_norms``
+SUBPLOT_TITLE_FONT = dict(color=theme.TEXT, size=18)
+
+
 def axes(x: str, y: str) -> dict:
-    """Axis titles spelled out in full: the app builds figures without plotly's validation,
-    which is what turns the shorthand ``xaxis_title=`` into ``title.text``."""
+    """Axis titles spelled out in full (``title=dict(text=...)``): plotly.js 3 drops a bare
+    string title, and the app sends figures without plotly's validation."""
     return dict(xaxis=dict(title=dict(text=x)), yaxis=dict(title=dict(text=y)))
+
+
+def single(x: str, y: str, shapes: list[dict], annotations: list[dict]) -> dict:
+    """Layout of a one-panel figure: axis titles, the legend in a row above the plot."""
+    layout = dict(legend=LEGEND_ON_TOP, margin=dict(t=70), shapes=shapes, annotations=annotations)
+    return {**layout, **axes(x, y)}
 
 
 def bins(x, y, how: str = "mean", n: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -58,23 +69,31 @@ def smooth(y, width: int = 20) -> np.ndarray:
         return (c[hi] - c[lo]) / (n[hi] - n[lo])
 
 
-def _baseline(fig: go.Figure, value: float, label: str, **where) -> None:
-    fig.add_hline(
-        y=value,
-        line=dict(color=theme.MUTED, width=2, dash="dash"),
-        annotation=dict(
-            text=label,
-            font=dict(color=theme.MUTED, size=15),
-            xanchor="right",
-            x=1,
-            yanchor="bottom",
-        ),
-        **where,
-    )
+def scatter(x, y, **props) -> dict:
+    """A scatter trace; y goes as float32 (non-finite values become gaps)."""
+    return dict(type="scatter", x=x, y=theme.f32(y), **props)
 
 
-def _events(fig: go.Figure, histories: Mapping, y_of, **where) -> None:
+def hline(y: float, colour: str, row: int = 1) -> dict:
+    """A dashed horizontal line at ``y`` across the full width of panel ``row``."""
+    return dict(
+        type="line", xref=f"{theme.axis_ref('x', row)} domain", x0=0, x1=1,
+        yref=theme.axis_ref("y", row), y0=y, y1=y, line=dict(color=colour, width=2, dash="dash"),
+    )  # fmt: skip
+
+
+def dashed_baseline(value: float, label: str) -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations) of a grey dashed line at ``value``, ``label`` above its right end."""
+    text = dict(
+        text=label, font=dict(color=theme.MUTED, size=15), showarrow=False,
+        xref="x domain", x=1, xanchor="right", yref="y", y=value, yanchor="bottom",
+    )  # fmt: skip
+    return [hline(value, theme.MUTED)], [text]
+
+
+def _events(histories: Mapping, y_of, **where) -> list[dict]:
     """One marker trace per kind of event, placed by ``y_of(history, step)``."""
+    traces = []
     for kind, style in EVENT_STYLE.items():
         xs, ys, text = [], [], []
         for cell, h in histories.items():
@@ -85,16 +104,13 @@ def _events(fig: go.Figure, histories: Mapping, y_of, **where) -> None:
                     ys.append(y_of(h, e["step"]))
                     text.append(f"{theme.CELL_NAMES[cell]}: {e['detail']}")
         if xs:
-            fig.add_scatter(
-                x=xs,
-                y=theme.f32(ys),
-                mode="markers",
-                marker=style,
-                name=EVENT_NAMES[kind],
-                text=text,
-                hovertemplate="step %{x}<br>%{text}<extra></extra>",
-                **where,
-            )
+            traces.append(
+                scatter(
+                    xs, ys, mode="markers", marker=style, name=EVENT_NAMES[kind], text=text,
+                    hovertemplate="step %{x}<br>%{text}<extra></extra>", **where,
+                )
+            )  # fmt: skip
+    return traces
 
 
 def _at(steps, values, step: int) -> float:
@@ -110,202 +126,152 @@ def _at(steps, values, step: int) -> float:
 
 def loss_curves(
     histories: Mapping, baseline: float, baseline_label: str, log_y: bool = False
-) -> go.Figure:
+) -> dict:
     """Validation loss (solid, markers) and smoothed training loss (faint) of each cell, the
     memoryless baseline dashed, and events marked on the curves."""
-    fig = theme.new_figure(
-        **axes("training step", "loss"),
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        margin=dict(t=70),
-    )
+    data = []
     for cell, h in histories.items():
         colour, name = theme.COLOURS[cell], theme.CELL_NAMES[cell]
         if len(h.step):
             x, y = bins(h.step, smooth(h.loss))
-            fig.add_scatter(
-                x=x,
-                y=theme.f32(y),
-                mode="lines",
-                name=f"{name} (training)",
-                legendgroup=cell,
-                showlegend=False,
-                opacity=0.45,
-                line=dict(color=colour, width=2),
-                hovertemplate=f"{name} training<br>step %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            data.append(
+                scatter(
+                    x, y, mode="lines", name=f"{name} (training)", legendgroup=cell,
+                    showlegend=False, opacity=0.45, line=dict(color=colour, width=2),
+                    hovertemplate=f"{name} training<br>step %{{x}}<br>loss %{{y:.4g}}"
+                    "<extra></extra>",
+                )
+            )  # fmt: skip
+        data.append(
+            scatter(
+                list(h.val_step), h.val_loss, mode="lines+markers", name=name, legendgroup=cell,
+                line=dict(color=colour, width=4), marker=dict(size=6),
+                hovertemplate=f"{name} validation<br>step %{{x}}<br>loss %{{y:.4g}}"
+                "<extra></extra>",
             )
-        fig.add_scatter(
-            x=list(h.val_step),
-            y=theme.f32(h.val_loss),
-            mode="lines+markers",
-            name=name,
-            legendgroup=cell,
-            line=dict(color=colour, width=4),
-            marker=dict(size=6),
-            hovertemplate=f"{name} validation<br>step %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
-        )
-    _baseline(fig, baseline, f"baseline: {baseline_label}")
-    _events(fig, histories, lambda h, s: _at(h.val_step, h.val_loss, s))
-    if log_y:
-        fig.update_yaxes(type="log", exponentformat="power", dtick=1)
-    return fig
-
-
-def metric_curves(histories: Mapping, metric_name: str, chance: float) -> go.Figure:
-    """The task's metric on held-out data against training steps; the memoryless guess dashed."""
-    fig = theme.new_figure(
-        **axes("training step", metric_name),
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        margin=dict(t=70),
+        )  # fmt: skip
+    data += _events(histories, lambda h, s: _at(h.val_step, h.val_loss, s))
+    layout = single(
+        "training step", "loss", *dashed_baseline(baseline, f"baseline: {baseline_label}")
     )
-    for cell, h in histories.items():
-        name = theme.CELL_NAMES[cell]
-        fig.add_scatter(
-            x=list(h.val_step),
-            y=theme.f32(h.val_metric),
-            mode="lines+markers",
-            name=name,
-            line=dict(color=theme.COLOURS[cell], width=4),
-            marker=dict(size=6),
-            hovertemplate=f"{name}<br>step %{{x}}<br>%{{y:.3f}}<extra></extra>",
+    if log_y:
+        layout["yaxis"].update(LOG_AXIS)
+    return theme.figure(data, layout)
+
+
+def metric_curves(histories: Mapping, metric_name: str, chance: float) -> dict:
+    """The task's metric on held-out data against training steps; the memoryless guess dashed."""
+    data = [
+        scatter(
+            list(h.val_step), h.val_metric, mode="lines+markers", name=theme.CELL_NAMES[cell],
+            line=dict(color=theme.COLOURS[cell], width=4), marker=dict(size=6),
+            hovertemplate=f"{theme.CELL_NAMES[cell]}<br>step %{{x}}<br>%{{y:.3f}}<extra></extra>",
         )
-    _baseline(fig, chance, f"memoryless guess: {chance:.2f}")
+        for cell, h in histories.items()
+    ]  # fmt: skip
+    layout = single(
+        "training step", metric_name, *dashed_baseline(chance, f"memoryless guess: {chance:.2f}")
+    )
     if metric_name.endswith("right") or metric_name.startswith("solved"):
-        fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+        layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
     elif metric_name.startswith("skill"):
         # skill = 1 - MSE / MSE of persistence: 1 is perfect, below -1 is off the chart
-        fig.update_yaxes(range=[-1, 1])
-    return fig
+        layout["yaxis"].update(range=[-1, 1])
+    return theme.figure(data, layout)
 
 
-def grad_norms(histories: Mapping, clip: float | None) -> go.Figure:
-    """Per cell, the gradient norm ``||g||`` before clipping (faint, bin maxima so spikes stay
-    visible) and after (solid), on a log axis; the threshold θ dashed; events marked."""
-    cells = list(histories)
-    fig = make_subplots(
-        rows=len(cells),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.06,
-        subplot_titles=[theme.CELL_NAMES[c] for c in cells],
-    )
-    fig.update_layout(
-        template=theme.TEMPLATE,
-        showlegend=True,
-        legend=dict(orientation="h", y=1.04, yanchor="bottom", x=0),
-        margin=dict(t=90),
-    )
-    for row, cell in enumerate(cells, 1):
-        h, colour = histories[cell], theme.COLOURS[cell]
-        x, before = bins(h.step, h.grad_before, "max")
-        _, after = bins(h.step, h.grad_after, "max")
-        first = row == 1
-        fig.add_scatter(
-            x=x,
-            y=theme.f32(before),
-            mode="lines",
-            name="before clipping",
-            legendgroup="b",
-            showlegend=first,
+def grad_panel(h, cell: str, clip: float | None, row: int) -> tuple[list[dict], list[dict]]:
+    """(traces, shapes) of one cell's panel of ``grad_norms``: ``||g||`` before clipping
+    (bin maxima, so spikes stay visible) and after, the threshold θ, the events."""
+    where = dict(xaxis=theme.axis_ref("x", row), yaxis=theme.axis_ref("y", row))
+    x, before = bins(h.step, h.grad_before, "max")
+    _, after = bins(h.step, h.grad_after, "max")
+    first = row == 1
+    data = [
+        scatter(
+            x, before, mode="lines", name="before clipping", legendgroup="b", showlegend=first,
             line=dict(color=theme.MUTED, width=1.5),
-            row=row,
-            col=1,
-            hovertemplate="step %{x}<br>‖g‖ before %{y:.3g}<extra></extra>",
-        )
-        fig.add_scatter(
-            x=x,
-            y=theme.f32(after),
-            mode="lines",
-            name="after clipping",
-            legendgroup="a",
-            showlegend=first,
-            line=dict(color=colour, width=3),
-            row=row,
-            col=1,
-            hovertemplate="step %{x}<br>‖g‖ after %{y:.3g}<extra></extra>",
-        )
-        if clip:
-            fig.add_hline(
-                y=clip,
-                line=dict(color=theme.COLOURS["bound"], width=2, dash="dash"),
-                row=row,
-                col=1,
-            )
-        _events(fig, {cell: h}, lambda h, s: _at(h.step, h.grad_before, s), row=row, col=1)
-        fig.update_yaxes(
-            type="log", exponentformat="power", dtick=1, title_text="‖g‖", row=row, col=1
-        )
-    fig.update_xaxes(title_text="training step", row=len(cells), col=1)
-    # subplot titles are annotations: give them the template's colour
-    fig.update_annotations(font=dict(color=theme.TEXT, size=18))
-    return fig
+            hovertemplate="step %{x}<br>‖g‖ before %{y:.3g}<extra></extra>", **where,
+        ),
+        scatter(
+            x, after, mode="lines", name="after clipping", legendgroup="a", showlegend=first,
+            line=dict(color=theme.COLOURS[cell], width=3),
+            hovertemplate="step %{x}<br>‖g‖ after %{y:.3g}<extra></extra>", **where,
+        ),
+    ]  # fmt: skip
+    data += _events({cell: h}, lambda h, s: _at(h.step, h.grad_before, s), **where)
+    shapes = [hline(clip, theme.COLOURS["bound"], row)] if clip else []
+    return data, shapes
 
 
-def sweep(results: list[dict], Ts: list[int], chance: float) -> go.Figure:
+def grad_norms(histories: Mapping, clip: float | None) -> dict:
+    """Per cell, the gradient norm ``||g||`` before clipping (faint, bin maxima so spikes stay
+    visible) and after (solid), on a log axis; the threshold θ dashed; events marked. One panel
+    per cell, stacked, sharing the step axis."""
+    cells = list(histories)
+    domains = theme.stacked([1.0] * len(cells), SUBPLOT_GAP)
+    layout = dict(showlegend=True, legend={**LEGEND_ON_TOP, "y": 1.04}, margin=dict(t=90))
+    layout.update(theme.shared_x_rows(domains))
+    layout[theme.axis_key("x", len(cells))]["title"] = dict(text="training step")
+    data, shapes, titles = [], [], []
+    for row, (cell, domain) in enumerate(zip(cells, domains, strict=True), 1):
+        traces, lines = grad_panel(histories[cell], cell, clip, row)
+        data += traces
+        shapes += lines
+        title = theme.panel_title(theme.CELL_NAMES[cell], [0.0, 1.0], domain[1])
+        titles.append({**title, "font": SUBPLOT_TITLE_FONT})
+        layout[theme.axis_key("y", row)].update(title=dict(text="‖g‖"), **LOG_AXIS)
+    return theme.figure(data, {**layout, "shapes": shapes, "annotations": titles})
+
+
+def sweep(results: list[dict], Ts: list[int], chance: float) -> dict:
     """Success rate against sequence length T on the adding problem, one line per cell (mean
     over seeds) with each seed as a small open marker."""
-    fig = theme.new_figure(
-        **axes("sequence length T", "sequences solved"),
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        margin=dict(t=70),
-    )
+    data = []
     for cell in ("rnn", "lstm", "gru"):
         rows = [r for r in results if r["kind"] == cell]
         if not rows:
             continue
         name, colour = theme.CELL_NAMES[cell], theme.COLOURS[cell]
         mean = [np.mean([r["solved"] for r in rows if r["T"] == T]) for T in Ts]
-        fig.add_scatter(
-            x=Ts,
-            y=theme.f32(mean),
-            mode="lines+markers",
-            name=name,
-            line=dict(color=colour, width=4),
-            marker=dict(size=12),
-            hovertemplate=f"{name}<br>T = %{{x}}<br>solved %{{y:.1%}}<extra></extra>",
-        )
-        fig.add_scatter(
-            x=[r["T"] for r in rows],
-            y=theme.f32([r["solved"] for r in rows]),
-            mode="markers",
-            marker=dict(color=colour, size=7, symbol="circle-open"),
-            showlegend=False,
-            hovertemplate=f"{name} (one seed)<br>T = %{{x}}<br>solved %{{y:.1%}}<extra></extra>",
-        )
-    _baseline(fig, chance, f"always guess 1: {chance:.0%}")
-    fig.update_xaxes(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    return fig
+        data += [
+            scatter(
+                Ts, mean, mode="lines+markers", name=name, line=dict(color=colour, width=4),
+                marker=dict(size=12),
+                hovertemplate=f"{name}<br>T = %{{x}}<br>solved %{{y:.1%}}<extra></extra>",
+            ),
+            scatter(
+                [r["T"] for r in rows], [r["solved"] for r in rows], mode="markers",
+                marker=dict(color=colour, size=7, symbol="circle-open"), showlegend=False,
+                hovertemplate=f"{name} (one seed)<br>T = %{{x}}<br>solved %{{y:.1%}}"
+                "<extra></extra>",
+            ),
+        ]  # fmt: skip
+    layout = single("sequence length T", "sequences solved",
+                    *dashed_baseline(chance, f"always guess 1: {chance:.0%}"))  # fmt: skip
+    layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
+    layout["yaxis"].update(range=[0, 1.05], tickformat=".0%")
+    return theme.figure(data, layout)
 
 
-def forecast(years, values, predictions: Mapping, cut: int) -> go.Figure:
+def forecast(years, values, predictions: Mapping, cut: int) -> dict:
     """A yearly series with each cell's one-step-ahead forecast; the held-out years shaded."""
     years = np.asarray(years)
-    fig = theme.new_figure(
-        **axes("year", "sunspot number"),
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        margin=dict(t=70),
-    )
-    fig.add_vrect(
-        x0=years[cut],
-        x1=years[-1],
-        fillcolor=theme.PANEL,
-        line_width=0,
-        layer="below",
-        annotation=dict(text="held out", font=dict(color=theme.MUTED, size=15)),
-    )
-    fig.add_scatter(
-        x=years,
-        y=theme.f32(values),
-        mode="lines",
-        name="observed",
-        line=dict(color=theme.TEXT, width=2),
-    )
-    for cell, pred in predictions.items():
-        fig.add_scatter(
-            x=years[1:],
-            y=theme.f32(pred),
-            mode="lines",
-            name=f"{theme.CELL_NAMES[cell]} forecast",
+    held_out = dict(
+        type="rect", xref="x", x0=years[cut], x1=years[-1], yref="y domain", y0=0, y1=1,
+        fillcolor=theme.PANEL, line=dict(width=0), layer="below",
+    )  # fmt: skip
+    label = dict(
+        text="held out", font=dict(color=theme.MUTED, size=15), showarrow=False,
+        xref="x", x=years[-1], xanchor="right", yref="y domain", y=1, yanchor="top",
+    )  # fmt: skip
+    data = [scatter(years, values, mode="lines", name="observed",
+                    line=dict(color=theme.TEXT, width=2))]  # fmt: skip
+    data += [
+        scatter(
+            years[1:], pred, mode="lines", name=f"{theme.CELL_NAMES[cell]} forecast",
             line=dict(color=theme.COLOURS[cell], width=3, dash="dot"),
         )
-    return fig
+        for cell, pred in predictions.items()
+    ]  # fmt: skip
+    return theme.figure(data, single("year", "sunspot number", [held_out], [label]))

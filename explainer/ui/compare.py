@@ -7,10 +7,7 @@ its own, trained on the same task); fields a cell ignores are reset to their def
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from explainer import pretrained
@@ -18,11 +15,10 @@ from explainer.cells import BLOCKS, KINDS, n_params
 from explainer.config import RunConfig
 from explainer.figures import compare as figs
 from explainer.figures import theme
-from explainer.figures.gradients import open_at
 from explainer.scene import Scene
 from explainer.ui.cache import cached_scene
 from explainer.ui.gradients import cached_jacobian_norms
-from explainer.ui.panels import show_figure
+from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.view import scene_or_stop
 
 DEFAULT = RunConfig()
@@ -72,25 +68,19 @@ def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
     show_figure(figs.jacobian_comparison(norms, t), key="cmp_norms", height=520)
 
 
-# built once per config (T frames cost ~0.2 s to validate), then aimed at t under a lock
-_AIM = threading.Lock()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _heatmaps_figure(cfg: RunConfig) -> go.Figure:
+def heatmaps_figure(cfg: RunConfig, t: int) -> dict:
+    """The three cells' hidden-state heatmaps opening at step t, sized for the largest H."""
     states = {k: cached_scene(cell_config(cfg, k)).trace.h[1:] for k in KINDS}
     H = max(h.shape[1] for h in states.values())
-    fig = figs.state_heatmaps(states, 1)
-    fig.update_layout(height=300 + 3 * int(np.clip(6 * H, 120, 260)))
-    return fig
+    spec = figs.state_heatmaps(states, t)
+    spec["layout"]["height"] = 300 + 3 * int(np.clip(6 * H, 120, 260))
+    return spec
 
 
 def heatmaps_chart(cfg: RunConfig, t: int) -> None:
-    """The three hidden-state heatmaps on one time axis and colour scale, t highlighted."""
-    fig = _heatmaps_figure(cfg)
-    with _AIM:
-        # the chart's JSON is written inside st.plotly_chart, before the lock is released
-        show_figure(open_at(fig, t), key="cmp_states")
+    """The three hidden-state heatmaps on one time axis and colour scale, t highlighted: built
+    once per config, then aimed at t (about a millisecond)."""
+    show_animated(("cmp_states", cfg), lambda s: heatmaps_figure(cfg, s), t, "cmp_states")
 
 
 def overflow_notice(scenes: dict[str, Scene], norms: dict[str, np.ndarray]) -> None:

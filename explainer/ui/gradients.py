@@ -9,11 +9,9 @@ References: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063; Karpathy's min-char
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from explainer import gradients
@@ -22,7 +20,7 @@ from explainer.config import RunConfig
 from explainer.figures import gradients as figs
 from explainer.scene import Scene
 from explainer.ui.cache import cached_scene
-from explainer.ui.panels import scene_link, show_figure
+from explainer.ui.panels import scene_link, show_animated, show_figure
 from explainer.ui.view import time_cursor
 
 REGIME_COLOURS = {"vanishing": "blue", "stable": "green", "exploding": "orange", "overflow": "red"}
@@ -192,26 +190,19 @@ def cursor_panel(cfg: RunConfig, run: GradientRun, scene: Scene) -> None:
     curves_chart(cfg, t)
 
 
-# a T-frame figure costs ~0.2 s to build (plotly validates every frame), about 50 times more
-# than aiming a built one at t; so one figure per config is shared, and aimed under a lock
-_AIM = threading.Lock()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _curves_figure(cfg: RunConfig) -> go.Figure:
-    run, scene = gradient_run(cfg), cached_scene(cfg)
-    kind = scene.params.kind
-    fig = figs.gradient_curves(run.dL, run.jac, 1, kind, run.bound, run.h_overflow)
-    fig.update_layout(height=600)
-    return fig
-
-
 def curves_chart(cfg: RunConfig, t: int) -> None:
-    """The two norms and the bound against t, the cursor at t (Play moves it)."""
-    fig = _curves_figure(cfg.with_(clip=None))
-    with _AIM:
-        # the chart's JSON is written inside st.plotly_chart, before the lock is released
-        show_figure(figs.open_at(fig, t), key="grad_curves")
+    """The two norms and the bound against t, the cursor at t (Play moves it).
+
+    The figure (T frames) is built once per config, clip aside, and re-aimed at t.
+    """
+    cfg = cfg.with_(clip=None)
+
+    def build(s: int) -> dict:
+        run = gradient_run(cfg)
+        kind = cached_scene(cfg).params.kind
+        return figs.gradient_curves(run.dL, run.jac, s, kind, run.bound, run.h_overflow)
+
+    show_animated(("grad_curves", cfg), build, t, "grad_curves")
 
 
 def numbers_at(run: GradientRun, scene: Scene, t: int) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from explainer import equations
@@ -116,12 +115,7 @@ def scene_link(extra: dict | None = None) -> None:
 def _built_at_step_one(key: tuple, _build: Callable[[int], dict]) -> dict:
     """An animated figure built and packed once per key (shared by all sessions, never
     changed)."""
-    return _packed(_build(1))
-
-
-def _packed(fig: dict | go.Figure) -> dict:
-    # TRANSITIONAL: plotly objects until every builder returns a dict
-    return theme.pack(fig) if isinstance(fig, dict) else fig.to_dict()
+    return theme.pack(_build(1))
 
 
 def show_animated(key: tuple, build: Callable[[int], dict], t: int, chart_key: str) -> None:
@@ -133,7 +127,7 @@ def show_animated(key: tuple, build: Callable[[int], dict], t: int, chart_key: s
 def show_figure(fig: dict, key: str, height: int | None = None) -> None:
     """Draw a figure (a ``theme.figure`` dict) with the project's own template (theme=None)
     and PNG/SVG export."""
-    spec = _packed(fig)
+    spec = theme.pack(fig)
     if height:
         spec["layout"] = {**spec["layout"], "height": height}
     _send(spec, key)

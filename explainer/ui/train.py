@@ -16,7 +16,7 @@ import streamlit as st
 
 from explainer import datasets, runs, train, trainsets
 from explainer.figures import training as figures
-from explainer.ui.panels import CHART_CONFIG
+from explainer.ui.panels import show_figure
 
 STEPS_PER_CLICK = 500
 SECONDS_PER_CLICK = 30.0
@@ -53,7 +53,11 @@ def store() -> runs.RunStore:
     return runs.RunStore(max_runs=8, max_training=2)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# a config is keyed by its repr: streamlit's generic hashing of the dataclass costs ~0.5 ms
+BY_REPR = {train.TrainConfig: repr}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs=BY_REPR)
 def task_data(cfg: train.TrainConfig, _payload=None) -> trainsets.TaskData:
     """Batches, validation set and baseline for ``cfg`` (the payload is keyed by ``cfg.data``)."""
     return train.task_data(cfg, _payload)
@@ -194,6 +198,7 @@ def data_choice(task: str) -> tuple[str, object] | None:
 
 
 def _live(slot, run: train.Run, count: list[int]) -> None:
+    """The loss so far in ``slot``, replacing the last picture (each under a new key)."""
     count[0] += 1
     fig = figures.loss_curves(
         {k: c.history for k, c in run.cells.items()},
@@ -201,8 +206,9 @@ def _live(slot, run: train.Run, count: list[int]) -> None:
         run.data.baseline_label,
         log_y=run.data.loss == "mse",
     )
-    fig.update_layout(height=420, title="live: loss while training")
-    slot.plotly_chart(fig, theme=None, key=f"tr_live_{count[0]}", config=CHART_CONFIG)
+    fig["layout"]["title"] = dict(text="live: loss while training")
+    with slot:
+        show_figure(fig, key=f"tr_live_{count[0]}", height=420)
 
 
 MESSAGES = {
@@ -254,9 +260,9 @@ def _train(run: train.Run, steps: int, bar) -> None:
         run.lock.release()
 
 
-def training(cfg: train.TrainConfig, payload) -> train.Run | None:
-    """The buttons, and training when one was pressed; returns the run for ``cfg`` if any."""
-    data = task_data(cfg, payload)
+def training(cfg: train.TrainConfig, data: trainsets.TaskData) -> train.Run | None:
+    """The buttons, and training on ``data`` when one was pressed; returns the run for ``cfg``
+    if any."""
     run = store().peek(cfg)
     go, epoch, stop, over = st.columns(4)
     clicked_train = go.button(

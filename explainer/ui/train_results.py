@@ -1,6 +1,10 @@
 """Results of the train-and-compare page: a scoreboard, loss against the baseline, the metric,
 gradient norms around clipping, teaching moments, what each model writes or forecasts, and
-the adding-problem sweep from assets."""
+the adding-problem sweep from assets.
+
+The figures are built once per config and training state (and the sweep once) and shared by
+every session (``st.cache_resource``): a rerun with nothing trained rebuilds nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ import streamlit as st
 from explainer import pretrained, runs, train
 from explainer.figures import training as figures
 from explainer.figures.theme import CELL_NAMES
+from explainer.trainsets import TaskData
 from explainer.ui.panels import explain, show_figure
-from explainer.ui.train import task_data
+from explainer.ui.train import BY_REPR
 
 EVENT_WORDS = {
     "spike": "gradient spike",
@@ -35,6 +40,26 @@ def _histories(cfg: train.TrainConfig, run: train.Run | None) -> tuple[dict, str
         return {k: c.history for k, c in run.cells.items()}, "live"
     recorded = runs.recorded(cfg)
     return recorded, "recorded" if recorded else ""
+
+
+def _state(run: train.Run | None, kind: str) -> tuple:
+    """What the histories of ``kind`` depend on besides the config: nothing for the recorded
+    ones; for a live run its steps and seconds (both grow as it trains, and restart from 0
+    after ↺ Start over)."""
+    return (kind, run.step, run.seconds) if kind == "live" else (kind,)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def _figures(cfg: train.TrainConfig, state: tuple, _histories: dict, _data: TaskData) -> dict:
+    """The loss, metric and gradient figures of ``_histories``, built once per config and
+    training ``state`` (see ``_state``) and shared by every session: never change them."""
+    return dict(
+        loss=figures.loss_curves(
+            _histories, _data.baseline, _data.baseline_label, log_y=_data.loss == "mse"
+        ),
+        metric=figures.metric_curves(_histories, _data.metric_name, _data.chance),
+        grads=figures.grad_norms(_histories, cfg.clip),
+    )
 
 
 def scoreboard(histories: dict, data) -> None:
@@ -79,15 +104,22 @@ def moments(histories: dict, clip: float | None) -> None:
     )
 
 
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def _written(cfg: train.TrainConfig, state: tuple, _run: train.Run, _data: TaskData) -> dict:
+    """What each character model writes (160 characters, seeded by the step), sampled once per
+    config and training ``state``: ~60 ms a cell, on every rerun otherwise."""
+    return {kind: runs.sample_text(c, _data, 160, seed=_run.step) for kind, c in _run.cells.items()}
+
+
 def _extras(run: train.Run | None, data) -> None:
     """What the trained networks do: write text, forecast, classify."""
     if run is None or not run.step:
         return
     if data.task == "chars":
         st.markdown("**What each model writes after “the ”** (sampled, temperature 0.8)")
-        for kind, c in run.cells.items():
+        for kind, text in _written(run.cfg, _state(run, "live"), run, data).items():
             st.caption(CELL_NAMES[kind])
-            st.code(runs.sample_text(c, data, 160, seed=run.step), language=None, wrap_lines=True)
+            st.code(text, language=None, wrap_lines=True)
     elif data.task == "series" and "years" in data.info:
         info = data.info
         fig = figures.forecast(info["years"], info["values"], runs.forecasts(run), info["cut"])
@@ -102,9 +134,8 @@ def _extras(run: train.Run | None, data) -> None:
         st.dataframe(rows, hide_index=True)
 
 
-def results(cfg: train.TrainConfig, payload, run: train.Run | None) -> None:
+def results(cfg: train.TrainConfig, data: TaskData, run: train.Run | None) -> None:
     """Everything a run recorded, or the recorded run of the shipped models for these settings."""
-    data = task_data(cfg, payload)
     histories, kind = _histories(cfg, run)
     if not histories:
         st.info(
@@ -119,12 +150,10 @@ def results(cfg: train.TrainConfig, payload, run: train.Run | None) -> None:
             f"{steps} steps with exactly these settings. Press **▶ Train** to watch it live.",
         )
     scoreboard(histories, data)
+    figs = _figures(cfg, _state(run, kind), histories, data)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        fig = figures.loss_curves(
-            histories, data.baseline, data.baseline_label, log_y=data.loss == "mse"
-        )
-        show_figure(fig, key="tr_loss", height=480)
+        show_figure(figs["loss"], key="tr_loss", height=480)
     with right:
         explain(
             f"**Loss on held-out data** (thick) and while training (faint), against the "
@@ -134,10 +163,9 @@ def results(cfg: train.TrainConfig, payload, run: train.Run | None) -> None:
         moments(histories, cfg.clip)
     left, right = st.columns(2, gap="large")
     with left:
-        show_figure(figures.metric_curves(histories, data.metric_name, data.chance),
-                    key="tr_metric", height=600)  # fmt: skip
+        show_figure(figs["metric"], key="tr_metric", height=600)
     with right:
-        show_figure(figures.grad_norms(histories, cfg.clip), key="tr_grads", height=600)
+        show_figure(figs["grads"], key="tr_grads", height=600)
     explain(
         "**Left:** the task's score on held-out data. **Right:** the length of the gradient "
         "‖g‖ at every step, before (grey) and after (colour) norm clipping at θ (pink dashed). "
@@ -146,16 +174,22 @@ def results(cfg: train.TrainConfig, payload, run: train.Run | None) -> None:
     _extras(run, data)
 
 
+@st.cache_resource(show_spinner=False)
+def _sweep() -> tuple[dict, dict]:
+    """The stored sweep and its figure, read and built once (a missing file is not cached)."""
+    s = pretrained.sweep()
+    return s, figures.sweep(s["results"], s["T"], s["chance"])
+
+
 def sweep() -> None:
     """Success rate against T on the adding problem, from the sweep stored in assets."""
     try:
-        s = pretrained.sweep()
+        s, fig = _sweep()
     except FileNotFoundError:
         st.info("The sweep results are missing: run `python -m explainer.pretrain sweep`.")
         return
     left, right = st.columns([3, 2], gap="large")
     with left:
-        fig = figures.sweep(s["results"], s["T"], s["chance"])
         show_figure(fig, key="tr_sweep", height=520)
     with right:
         b = s["budget"]
