@@ -204,9 +204,16 @@ def loss_gradients(
 ) -> tuple[float, Grads, Trace]:
     """Forward, loss on the readout, and the full hand-written backward in one call."""
     tr = unroll(p, x, h0, readout=readout)
+    return (*trace_gradients(p, tr, readout, target, loss, where), tr)
+
+
+def trace_gradients(
+    p: CellParams, tr: Trace, readout: Readout, target, loss="mse", where="last"
+) -> tuple[float, Grads]:
+    """The loss and every gradient of a run already unrolled (``tr``): the backward only."""
     L, dh_direct, dW_hy, db_y = readout_loss(tr, readout, target, loss, where)
     g = backward(p, tr, dh_direct)
-    return L, Grads(**{**g.__dict__, "W_hy": dW_hy, "b_y": db_y}), tr
+    return L, Grads(**{**g.__dict__, "W_hy": dW_hy, "b_y": db_y})
 
 
 def jacobians(p: CellParams, tr: Trace) -> np.ndarray:

@@ -75,8 +75,9 @@ def analyse(scene: Scene, jac: np.ndarray) -> GradientRun:
     """The page's numbers for one scene (pure: no widgets, no caches)."""
     p, seq, tr = scene.params, scene.seq, scene.trace
     with np.errstate(all="ignore"):
-        loss, grads, _ = gradients.loss_gradients(
-            p, seq.x, scene.readout, seq.target, seq.loss, seq.where
+        # the scene's trace already ran forward with this readout: only the backward sweep
+        loss, grads = gradients.trace_gradients(
+            p, tr, scene.readout, seq.target, seq.loss, seq.where
         )
         dL = row_norms(grads.dh)
     names = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
