@@ -112,6 +112,12 @@ def n_params(kind: str, input_size: int, hidden_size: int) -> int:
     return g * (hidden_size * input_size + hidden_size * hidden_size + 2 * hidden_size)
 
 
+def blocks(v: np.ndarray, n: int) -> list[np.ndarray]:
+    """The n equal blocks of rows stacked in ``v`` (views; ``np.split`` costs 25 us a call)."""
+    H = v.shape[0] // n
+    return [v[k * H : (k + 1) * H] for k in range(n)]
+
+
 def rnn_step(p: CellParams, x_t: np.ndarray, h_prev: np.ndarray) -> dict[str, np.ndarray]:
     r"""One step of the vanilla (Elman) RNN.
 
@@ -136,7 +142,7 @@ def lstm_step(
         h_t = o_t \odot \tanh(c_t)
     """
     pre = p.W_ih @ x_t + p.b_ih + p.W_hh @ h_prev + p.b_hh
-    a_i, a_f, a_g, a_o = np.split(pre, 4)
+    a_i, a_f, a_g, a_o = blocks(pre, 4)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
     # keep what the forget gate lets through, add what the input gate writes
     c = f * c_prev + i * g
@@ -155,8 +161,8 @@ def gru_step(p: CellParams, x_t: np.ndarray, h_prev: np.ndarray) -> dict[str, np
     """
     gi = p.W_ih @ x_t + p.b_ih  # (3H,)
     gh = p.W_hh @ h_prev + p.b_hh  # (3H,)
-    i_r, i_z, i_n = np.split(gi, 3)
-    h_r, h_z, h_n = np.split(gh, 3)
+    i_r, i_z, i_n = blocks(gi, 3)
+    h_r, h_z, h_n = blocks(gh, 3)
     r, z = sigmoid(i_r + h_r), sigmoid(i_z + h_z)
     a_n = i_n + r * h_n
     n = np.tanh(a_n)

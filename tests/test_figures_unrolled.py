@@ -252,3 +252,10 @@ def test_json_stays_small_and_grows_linearly_in_T_and_H():
     small_h = size_kb(seq_len=500, hidden_size=16)
     per_unit_step = (big - small_h) * 1024 / (48 * 500)
     assert 8 < per_unit_step < 14
+
+
+@pytest.mark.parametrize("t", [1, 7, 46])
+def test_aim_spec_opens_the_packed_figure_exactly_like_building_it_at_t(t):
+    s = scene()
+    aimed = theme.aim_spec(theme.pack(fu.unrolled_figure(s, 1, 2)), t - 1)
+    assert aimed == theme.pack(fu.unrolled_figure(s, t, 2))

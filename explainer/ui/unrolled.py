@@ -7,7 +7,7 @@ import streamlit as st
 
 from explainer.figures.unrolled import unrolled_figure
 from explainer.scene import Scene
-from explainer.ui.panels import show_figure
+from explainer.ui.panels import show_animated
 
 EXPLODING = 1e3  # |h| beyond this is no longer a squashed memory but a blow-up
 
@@ -34,7 +34,8 @@ def run_notices(scene: Scene) -> None:
 
 def unrolled_chart(scene: Scene, t: int, j: int) -> None:
     """The chain, the readout, the memory heatmap and h_t, all moved by one player."""
-    show_figure(unrolled_figure(scene, t, j), key="unrolled_chart")
+    build = lambda s: unrolled_figure(scene, s, j)  # noqa: E731
+    show_animated(("unrolled", scene.cfg, j), build, t, "unrolled_chart")
     trained = scene.cfg.weights != "random"
     st.caption(
         "▶ Play runs on from step t in your browser; the step slider above moves the start and "
