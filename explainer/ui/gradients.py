@@ -19,7 +19,7 @@ from explainer.cells import ACTIVATION_GAIN, BLOCKS
 from explainer.config import RunConfig
 from explainer.figures import gradients as figs
 from explainer.scene import Scene
-from explainer.ui.cache import cached_scene
+from explainer.ui.cache import CONFIG_KEY, cached_scene, read_only
 from explainer.ui.panels import scene_link, show_animated, show_figure
 from explainer.ui.view import time_cursor
 
@@ -97,16 +97,19 @@ def analyse(scene: Scene, jac: np.ndarray) -> GradientRun:
     )
 
 
-@st.cache_data(max_entries=32, show_spinner="Multiplying Jacobians back through time…")
+@st.cache_resource(
+    max_entries=32, show_spinner="Multiplying Jacobians back through time…", hash_funcs=CONFIG_KEY
+)
 def cached_jacobian_norms(cfg: RunConfig) -> np.ndarray:
-    """(T+1,) ``||dh_T/dh_t||`` for the scene of ``cfg`` (the page's slowest sum: cached)."""
+    """(T+1,) ``||dh_T/dh_t||`` for the scene of ``cfg`` (the page's slowest sum: cached,
+    shared read-only like the scene)."""
     scene = cached_scene(cfg)
-    return gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
+    return read_only(gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=CONFIG_KEY)
 def _gradient_run(cfg: RunConfig) -> GradientRun:
-    return analyse(cached_scene(cfg), cached_jacobian_norms(cfg))
+    return read_only(analyse(cached_scene(cfg), cached_jacobian_norms(cfg)))
 
 
 def gradient_run(cfg: RunConfig) -> GradientRun:

@@ -14,6 +14,7 @@ from explainer.cells import CellParams
 from explainer.figures import theme
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
+from explainer.ui.cache import CONFIG_KEY
 
 CONVENTIONS = r"""
 The app follows **PyTorch's** conventions, so its numbers match `torch.nn.RNN`, `LSTM` and `GRU`.
@@ -111,7 +112,7 @@ def scene_link(extra: dict | None = None) -> None:
         st.code(url, language=None, wrap_lines=True)
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
+@st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=CONFIG_KEY)
 def _built_at_step_one(key: tuple, _build: Callable[[int], dict]) -> dict:
     """An animated figure built and packed once per key (shared by all sessions, never
     changed)."""

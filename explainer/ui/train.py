@@ -16,6 +16,7 @@ import streamlit as st
 
 from explainer import datasets, runs, train, trainsets
 from explainer.figures import training as figures
+from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
 
 STEPS_PER_CLICK = 500
@@ -53,8 +54,7 @@ def store() -> runs.RunStore:
     return runs.RunStore(max_runs=8, max_training=2)
 
 
-# a config is keyed by its repr: streamlit's generic hashing of the dataclass costs ~0.5 ms
-BY_REPR = {train.TrainConfig: repr}
+BY_REPR = by_repr(train.TrainConfig)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False, hash_funcs=BY_REPR)
