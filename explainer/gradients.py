@@ -30,6 +30,7 @@ LOSSES = ("mse", "xent")
 WHERE = ("last", "every")
 # two threads share the SVDs only while OpenBLAS runs one thread each (make app / make test
 # set it): on top of OpenBLAS's own threads they oversubscribe 2 cores, 100x slower under load
+POOL_MIN_WORK = 2_000_000  # N m n min(m, n): about the flops of the stack's Gram matrices
 _POOL = (
     ThreadPoolExecutor(max_workers=2, thread_name_prefix="svd")
     if os.environ.get("OPENBLAS_NUM_THREADS") == "1"
@@ -256,8 +257,10 @@ def spectral_norms(mats: np.ndarray) -> np.ndarray:
     good = mats[ok]
     if not len(good):
         return out
-    parts = np.array_split(good, min(2, len(good))) if _POOL is not None else [good]
-    tops = (_POOL.map if _POOL is not None else map)(_gram_norms, parts)
+    # a second thread pays off past ~1 ms of work (handing it over costs ~0.2 ms)
+    pooled = _POOL is not None and good.size * min(good.shape[1:]) > POOL_MIN_WORK
+    parts = np.array_split(good, 2) if pooled and len(good) > 1 else [good]
+    tops = (_POOL.map if pooled else map)(_gram_norms, parts)
     out[ok] = np.concatenate(list(tops))
     return out
 

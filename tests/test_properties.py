@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explainer import gradients
 from explainer.cells import CellParams
 from explainer.gradients import jacobian_norms, spectral_norms
 from explainer.initializers import INITS, init_params
@@ -106,3 +107,13 @@ def test_spectral_norms_are_inf_for_overflowed_matrices_and_zero_for_zero():
     mats[1, 0, 1], mats[2] = np.nan, 0.0
     mats[0, 1, 1] = np.inf
     assert spectral_norms(mats).tolist() == [np.inf, np.inf, 0.0]
+
+
+def test_spectral_norms_of_a_stack_big_enough_for_two_threads_equal_the_svd():
+    mats = (
+        np.random.default_rng(3).standard_normal((41, 64, 64))
+        * np.logspace(-200, 200, 41)[:, None, None]
+    )
+    assert mats.size * 64 > gradients.POOL_MIN_WORK  # split over the two threads when pooled
+    expected = np.linalg.svd(mats, compute_uv=False)[:, 0]
+    np.testing.assert_allclose(spectral_norms(mats), expected, rtol=1e-12)
