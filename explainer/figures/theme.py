@@ -110,6 +110,9 @@ def typed_array(a) -> dict:
     return out
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def pack(spec):
     """A figure ready to send: NumPy float arrays become typed arrays (their own precision:
     ``f32`` the big ones first), other arrays lists and NumPy scalars Python numbers.
@@ -117,6 +120,8 @@ def pack(spec):
     if isinstance(spec, dict):  # the template holds no arrays: shared, not walked
         return {k: v if v is TEMPLATE_JSON else pack(v) for k, v in spec.items()}
     if isinstance(spec, list | tuple):
+        if all(type(v) in _SCALARS for v in spec):  # labels, ticks: nothing inside to convert
+            return list(spec)
         return [pack(v) for v in spec]
     if isinstance(spec, np.ndarray):
         return typed_array(spec) if spec.dtype.kind == "f" else spec.tolist()
