@@ -259,3 +259,19 @@ def test_aim_spec_opens_the_packed_figure_exactly_like_building_it_at_t(t):
     s = scene()
     aimed = theme.aim_spec(theme.pack(fu.unrolled_figure(s, 1, 2)), t - 1)
     assert aimed == theme.pack(fu.unrolled_figure(s, t, 2))
+
+
+def test_pack_converts_every_numpy_value_and_leaves_its_input_alone():
+    spec = theme.figure(
+        [dict(type="scatter", x=np.arange(3), y=theme.f32([1.0, np.inf, 3.0]),
+              text=["a", "b", None], customdata=[np.float64(0.5), 2, [np.int64(7)]])],
+        dict(title=dict(text="t"), xaxis=dict(range=(np.float64(-1.0), 1))),
+    )  # fmt: skip
+    packed = theme.pack(spec)
+    trace = packed["data"][0]
+    assert trace["x"] == [0, 1, 2] and trace["y"]["dtype"] == "f4"
+    assert trace["text"] == ["a", "b", None] and trace["customdata"] == [0.5, 2, [7]]
+    assert type(trace["customdata"][0]) is float and packed["layout"]["xaxis"]["range"] == [-1.0, 1]
+    assert packed["layout"]["template"] is theme.TEMPLATE_JSON  # shared, not copied
+    json.dumps(packed, allow_nan=False)
+    assert isinstance(spec["data"][0]["y"], np.ndarray)  # the input keeps its arrays
