@@ -125,6 +125,13 @@ def sci(v: float) -> str:
     return f"{mantissa}·10<sup>−{int(exponent[1:])}</sup>"
 
 
+def curve(k: np.ndarray, y: np.ndarray, line: dict, symbol: str, **props) -> dict:
+    """A line of ``symbol`` = y against k steps back, its value in the hover label."""
+    hover = f"{symbol} = %{{y:.2g}}<extra></extra>"
+    return dict(type="scatter", x=k, y=theme.f32(y), mode="lines", line=line,
+                hovertemplate=hover, **props)  # fmt: skip
+
+
 def memory_figure(products: np.ndarray, b_f: float, j: int) -> dict:
     """Cell-path memory dc_T/dc_{T-k} of unit j against k (log axis), beside the curves
     sigmoid(b)^k that a forget bias b alone gives: b = 0, 1, 5 (grey) and this unit's b_f.
@@ -141,17 +148,7 @@ def memory_figure(products: np.ndarray, b_f: float, j: int) -> dict:
     data, notes = [], []
     for b in REFERENCE_BIASES:  # the field notes' curves, labelled with their value at k = 50
         grey = dict(color=theme.MUTED, dash="dash", width=2)
-        data.append(
-            dict(
-                type="scatter",
-                x=k,
-                y=theme.f32(decay(b)),
-                mode="lines",
-                line=grey,
-                showlegend=False,
-                hovertemplate=f"σ({b:g})<sup>k</sup> = %{{y:.2g}}<extra></extra>",
-            )
-        )
+        data.append(curve(k, decay(b), grey, f"σ({b:g})<sup>k</sup>", showlegend=False))
         at_50 = float(decay(b)[50])
         notes.append(
             dict(
@@ -165,17 +162,8 @@ def memory_figure(products: np.ndarray, b_f: float, j: int) -> dict:
             )
         )
     own = dict(color=theme.COLOURS["f"], dash="dot", width=2)
-    data.append(
-        dict(
-            type="scatter",
-            x=k,
-            y=theme.f32(decay(b_f)),
-            mode="lines",
-            line=own,
-            name=f"σ(b<sub>f</sub>)<sup>k</sup>, b<sub>f</sub> = {b_f:.2g}",
-            hovertemplate="σ(b<sub>f</sub>)<sup>k</sup> = %{y:.2g}<extra></extra>",
-        )
-    )
+    mine = "σ(b<sub>f</sub>)<sup>k</sup>"
+    data.append(curve(k, decay(b_f), own, mine, name=f"{mine}, b<sub>f</sub> = {b_f:.2g}"))
     data.append(
         dict(
             type="scatter",
