@@ -97,9 +97,7 @@ def analyse(scene: Scene, jac: np.ndarray) -> GradientRun:
     )
 
 
-@st.cache_resource(
-    max_entries=32, show_spinner="Multiplying Jacobians back through time…", hash_funcs=CONFIG_KEY
-)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=CONFIG_KEY)
 def cached_jacobian_norms(cfg: RunConfig) -> np.ndarray:
     """(T+1,) ``||dh_T/dh_t||`` for the scene of ``cfg`` (the page's slowest sum: cached,
     shared read-only like the scene)."""
