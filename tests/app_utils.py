@@ -52,3 +52,11 @@ def assert_player_covers_frames(spec: dict) -> None:
     stops = spec["layout"]["sliders"][0]["steps"]
     assert len(stops) <= min(len(spec["frames"]), MAX_STOPS + 2)
     assert stops[-1]["label"] == spec["frames"][-1]["name"]
+
+
+def assert_clean_with_player(at: AppTest, key: str) -> None:
+    """The page ran with no exception and no warning, and its animated chart ``key`` has a
+    frame for every step behind its player."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning, [w.value for w in at.warning]
+    assert_player_covers_frames(chart(at, key))

@@ -11,7 +11,7 @@ from explainer import gradients
 from explainer.cells import n_params
 from explainer.config import RunConfig
 from explainer.scene import make_scene
-from tests.app_utils import active_step, array, assert_player_covers_frames, chart
+from tests.app_utils import active_step, array, assert_clean_with_player, chart
 
 pytestmark = pytest.mark.app
 
@@ -83,11 +83,7 @@ def test_parameter_counts_follow_the_formula():
     ],
 )
 def test_controls_at_their_limits_run_cleanly(query):
-    at = run(**query)
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.warning, [w.value for w in at.warning]
-    states = chart(at, "cmp_states")
-    assert_player_covers_frames(states)
+    assert_clean_with_player(run(**query), "cmp_states")
 
 
 def test_widgets_moved_to_their_extremes_rerun_cleanly():

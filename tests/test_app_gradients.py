@@ -11,7 +11,7 @@ from explainer import gradients
 from explainer.config import RunConfig
 from explainer.figures.gradients import sci
 from explainer.scene import make_scene
-from tests.app_utils import active_step, assert_player_covers_frames, chart
+from tests.app_utils import active_step, assert_clean_with_player, chart
 
 pytestmark = pytest.mark.app
 
@@ -87,11 +87,7 @@ def test_numbers_at_t_are_the_run_s_own():
     ],
 )
 def test_controls_at_their_limits_run_cleanly(query):
-    at = run(**query)
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.warning, [w.value for w in at.warning]
-    curves = chart(at, "grad_curves")
-    assert_player_covers_frames(curves)
+    assert_clean_with_player(run(**query), "grad_curves")
 
 
 def test_widgets_moved_to_their_extremes_rerun_cleanly():

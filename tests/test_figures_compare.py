@@ -156,3 +156,8 @@ def test_aim_spec_aims_the_packed_heatmaps_exactly_like_building_them_at_t(t):
     s = states(20, 3)
     aimed = theme.aim_spec(theme.pack(figs.state_heatmaps(s, 1)), t - 1)
     assert json.dumps(aimed) == json.dumps(theme.pack(figs.state_heatmaps(s, t)))
+
+
+def test_state_heatmaps_rows_grow_with_H_within_bounds():
+    heights = [figs.state_heatmaps(states(12, H), 1)["layout"]["height"] for H in (4, 30, 64)]
+    assert heights == [300 + 3 * 120, 300 + 3 * 180, 300 + 3 * 260]

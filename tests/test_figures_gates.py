@@ -65,7 +65,7 @@ def test_heatmaps_one_row_per_gate_then_states(cell, names):
         if k in gates.SIGMOID_GATES:
             assert (axis.cmin, axis.cmax, axis.colorscale[0][1]) == (0, 1, "#440154")  # viridis
             # sent expanded: plotly.js's own "Viridis" differs from plotly's
-            assert out["layout"][trace.coloraxis]["colorscale"] == gates.SEQUENTIAL_SCALE
+            assert out["layout"][trace.coloraxis]["colorscale"] == theme.SEQUENTIAL
         else:
             assert axis.cmid == 0 and axis.cmin == -axis.cmax
             assert [c for _, c in axis.colorscale] == [c for _, c in theme.DIVERGING]

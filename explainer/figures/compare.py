@@ -140,13 +140,15 @@ def heatmap(kind: str, h: np.ndarray, row: int) -> dict:
 def state_heatmaps(states: dict[str, np.ndarray], t: int) -> dict:
     """Hidden states ``h_t`` (each (T, H), t = 1..T) of every cell, one row per cell.
 
-    Rows share the time axis and the diverging colour scale (-1 blue, 0 dark, +1 orange). The
+    Rows share the time axis and the diverging colour scale (-1 blue, 0 dark, +1 orange), and
+    grow with the largest H (6 px a unit, 120 to 260 px a row). The
     frames (one per step) carry only the three highlight outlines: layout frames, not trace
     frames, so plotly keeps the heatmaps drawn while the outlines move (a frame that moves a
     trace blanks the heatmaps, or redraws them with a flicker).
     """
     kinds = list(states)
     T, H = next(iter(states.values())).shape
+    rows_px = int(np.clip(6 * max(h.shape[1] for h in states.values()), 120, 260))
     data = [heatmap(kind, states[kind], row) for row, kind in enumerate(kinds, 1)]
     layout = dict(
         title=dict(text="Hidden states h<sub>t</sub>, one row per unit"),
@@ -155,6 +157,7 @@ def state_heatmaps(states: dict[str, np.ndarray], t: int) -> dict:
             colorbar=dict(title=dict(text="h"), len=0.8),
         ),
         margin=dict(t=90, b=140),
+        height=300 + len(kinds) * rows_px,
         **rows_layout(kinds, H),
         shapes=highlights(t, len(kinds)),
         **player(T, t),

@@ -22,7 +22,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from plotly import colors
 
 from explainer.figures import theme
 from explainer.trace import Trace
@@ -34,9 +33,6 @@ SYMBOLS = {"i": "circle", "f": "square", "o": "diamond", "r": "circle", "z": "sq
 MAX_TICKS = 48  # character labels on a time axis before they are thinned
 RING = dict(color="rgba(0,0,0,0)", line=dict(color=theme.TEXT, width=3))
 TOP_LEGEND = dict(orientation="h", y=1.0, yanchor="bottom", x=0)
-# the sequential map's stops, as plotly would expand its name (plotly.js's own copy differs)
-_STOPS = getattr(colors.sequential, theme.SEQUENTIAL)
-SEQUENTIAL_SCALE = [[k / (len(_STOPS) - 1), c] for k, c in enumerate(_STOPS)]
 
 
 def num(v: float) -> float | None:
@@ -135,7 +131,7 @@ def _colour_axes(names: list[str], c, domains: list[list[float]]) -> dict:
     """One colour axis per scale, its bar beside the first row that uses it."""
     c_max = float(np.max(np.abs(c[np.isfinite(c)]), initial=1e-6)) if c is not None else 1.0
     scales = {
-        "coloraxis": ("gate", dict(colorscale=SEQUENTIAL_SCALE, cmin=0, cmax=1)),
+        "coloraxis": ("gate", dict(colorscale=theme.SEQUENTIAL, cmin=0, cmax=1)),
         "coloraxis2": ("value", dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, cmid=0)),
         "coloraxis3": ("c", dict(colorscale=theme.DIVERGING, cmin=-c_max, cmax=c_max, cmid=0)),
     }

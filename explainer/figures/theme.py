@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly import colors
 
 BACKGROUND = "#0e1117"
 PANEL = "#262730"
@@ -53,7 +54,10 @@ CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 # blue below zero, dark at zero (the background), orange above
 DIVERGING = [[0.0, "#56B4E9"], [0.5, "#15171f"], [1.0, "#E69F00"]]
-SEQUENTIAL = "Viridis"
+# Viridis for gates in [0, 1], its stops written out: a plain dict cannot name it (plotly.py
+# expands the name on validation, and plotly.js's own "Viridis" differs from it)
+_VIRIDIS = colors.sequential.Viridis
+SEQUENTIAL = [[k / (len(_VIRIDIS) - 1), c] for k, c in enumerate(_VIRIDIS)]
 
 FONT = dict(family="Inter, Source Sans Pro, Helvetica, Arial, sans-serif", size=18, color=TEXT)
 

@@ -125,10 +125,10 @@ def _at(steps, values, step: int) -> float:
 
 
 def loss_curves(
-    histories: Mapping, baseline: float, baseline_label: str, log_y: bool = False
+    histories: Mapping, baseline: float, baseline_label: str, log_y: bool = False, title: str = ""
 ) -> dict:
     """Validation loss (solid, markers) and smoothed training loss (faint) of each cell, the
-    memoryless baseline dashed, and events marked on the curves."""
+    memoryless baseline dashed, and events marked on the curves (``title`` above, if any)."""
     data = []
     for cell, h in histories.items():
         colour, name = theme.COLOURS[cell], theme.CELL_NAMES[cell]
@@ -156,6 +156,8 @@ def loss_curves(
     )
     if log_y:
         layout["yaxis"].update(LOG_AXIS)
+    if title:
+        layout["title"] = dict(text=title)
     return theme.figure(data, layout)
 
 

@@ -69,12 +69,9 @@ def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
 
 
 def heatmaps_figure(cfg: RunConfig, t: int) -> dict:
-    """The three cells' hidden-state heatmaps opening at step t, sized for the largest H."""
+    """The three cells' hidden-state heatmaps opening at step t."""
     states = {k: cached_scene(cell_config(cfg, k)).trace.h[1:] for k in KINDS}
-    H = max(h.shape[1] for h in states.values())
-    spec = figs.state_heatmaps(states, t)
-    spec["layout"]["height"] = 300 + 3 * int(np.clip(6 * H, 120, 260))
-    return spec
+    return figs.state_heatmaps(states, t)
 
 
 def heatmaps_chart(cfg: RunConfig, t: int) -> None:

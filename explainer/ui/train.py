@@ -205,8 +205,8 @@ def _live(slot, run: train.Run, count: list[int]) -> None:
         run.data.baseline,
         run.data.baseline_label,
         log_y=run.data.loss == "mse",
+        title="live: loss while training",
     )
-    fig["layout"]["title"] = dict(text="live: loss while training")
     with slot:
         show_figure(fig, key=f"tr_live_{count[0]}", height=420)
 
