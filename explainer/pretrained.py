@@ -2,7 +2,8 @@
 
 Loaded with ``safetensors.numpy`` only (no pickle, no torch) into the project's own
 ``CellParams`` and ``Readout``, so the NumPy cells run what torch trained. ``evaluate``
-recomputes a card's metrics with those NumPy cells on the card's seeded evaluation set.
+recomputes a card's metrics with those NumPy cells on the card's evaluation set (seeded
+sequences, or the validation and test parts of a character model's corpus).
 ``python -m explainer.pretrain`` writes the files.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from explainer import datasets, tasks
+from explainer import chareval, datasets, tasks
 from explainer.cells import CellParams
 from explainer.trace import Readout
 from explainer.trainsets import SOLVED_TOL
@@ -136,13 +137,24 @@ def encode(model: Pretrained, text: str, max_chars: int = tasks.MAX_TEXT_CHARS):
     return tasks.encode_text(text, max_chars, vocab=model.vocab)
 
 
-def _xent(logits: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=1, keepdims=True)
-    return np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(ids)), ids]
+def split_text(card: Card, part: str) -> str:
+    """One part ("train", "validation" or "test") of a character model's corpus, as its card
+    records the split."""
+    start, stop = card.eval["splits"][part]
+    return datasets.corpus(card.eval["corpus"])[start:stop]
+
+
+def score_text(model: Pretrained, text: str, window: int | None = None) -> dict[str, float]:
+    """Cross-entropy and top-1 accuracy of a character model's guesses on ``text``, read in
+    one pass from h_0 = 0, or restarted from h_0 = 0 every ``window`` steps."""
+    enc = encode(model, text, max_chars=len(text))
+    return chareval.score(model.params, model.readout, enc.x, enc.ids, window)
 
 
 def evaluate(model: Pretrained) -> dict[str, float]:
-    """The card's metrics, recomputed by the NumPy cells on its seeded evaluation set."""
+    """The card's metrics, recomputed by the NumPy cells on its evaluation set: for a character
+    model its validation part (which chose the checkpoint) and its test part (which chose
+    nothing), each read in one pass from h_0 = 0."""
     spec, p, ro = model.card.eval, model.params, model.readout
     if spec["kind"] == "adding":
         x, y = tasks.adding(spec["T"], spec["n"], spec["seed"])
@@ -150,12 +162,9 @@ def evaluate(model: Pretrained) -> dict[str, float]:
         err = pred - y
         return {"mse": float(np.mean(err**2)), "solved": float(np.mean(np.abs(err) < SOLVED_TOL))}
     if spec["kind"] == "chars":
-        text = datasets.corpus(spec["corpus"])[spec["start"] : spec["stop"]]
-        enc = encode(model, text, max_chars=len(text))
-        logits = unroll(p, enc.x[:-1], readout=ro).y
-        nll = _xent(logits, enc.ids[1:])
-        return {
-            "loss": float(nll.mean()),
-            "accuracy": float(np.mean(logits.argmax(axis=1) == enc.ids[1:])),
-        }
+        out = {}
+        for part in ("validation", "test"):
+            for k, v in score_text(model, split_text(model.card, part)).items():
+                out[f"{part}_{k}"] = v
+        return out
     raise ValueError(f"unknown evaluation kind {spec['kind']!r}")

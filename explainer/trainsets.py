@@ -126,9 +126,21 @@ def unigram_entropy(text: str) -> float:
     return float(-(p * np.log(p)).sum())
 
 
+# a character corpus in three parts, no character in two: train (the first 80 %), validation
+# (the next 10 %: training curves, and the checkpoint a model card keeps) and test (the last 10 %:
+# the score a card reports, on text that chose nothing)
+CHAR_SPLITS = {"train": 0.8, "validation": 0.9, "test": 1.0}
+
+
+def char_splits(n: int) -> dict[str, tuple[int, int]]:
+    """(start, stop) of each part of a text of ``n`` characters (see ``CHAR_SPLITS``)."""
+    stops = [int(n * f) for f in CHAR_SPLITS.values()]
+    return dict(zip(CHAR_SPLITS, zip([0, *stops[:-1]], stops, strict=True), strict=True))
+
+
 def chars(text: str, L: int, seed: int, batch: int) -> TaskData:
-    """Next-character prediction on ``text``: random windows of L+1 characters from the first
-    90 %, validated on the last 10 %."""
+    """Next-character prediction on ``text``: random windows of L+1 characters from the train
+    part, validated on the validation part (the test part is never read here)."""
     vocab = (
         datasets.CHAR_ALPHABET
         if set(text) <= set(datasets.CHAR_ALPHABET)
@@ -136,8 +148,8 @@ def chars(text: str, L: int, seed: int, batch: int) -> TaskData:
     )
     index = {c: k for k, c in enumerate(vocab)}
     ids = np.array([index[c] for c in text])
-    cut = int(len(ids) * 0.9)
-    train, held = ids[:cut], ids[cut - 1 :]
+    parts = char_splits(len(ids))
+    train, held = (ids[slice(*parts[k])] for k in ("train", "validation"))
     L = max(2, min(L, len(train) - 1))
     V = len(vocab)
 
@@ -146,7 +158,7 @@ def chars(text: str, L: int, seed: int, batch: int) -> TaskData:
         win = train[starts[:, None] + np.arange(L + 1)]
         return _xent_batch(win[:, :-1], win[:, 1:], V)
 
-    # the held-out text in whole windows (or one shorter window)
+    # the validation text in whole windows (or one shorter window), each from h_0 = 0
     Lv = min(L, len(held) - 1)
     win = np.stack([held[k : k + Lv + 1] for k in range(0, len(held) - Lv, Lv)])
     top = Counter(text).most_common(1)[0][1] / len(text)
@@ -157,7 +169,7 @@ def chars(text: str, L: int, seed: int, batch: int) -> TaskData:
         batch=make, val=_xent_batch(win[:, :-1], win[:, 1:], V),
         steps_per_epoch=max(1, math.ceil(len(train) / (batch * L))),
         metric=lambda out, b: float(np.mean(out.argmax(-1) == b.y)),
-        vocab=vocab, info={"text": text},
+        vocab=vocab, info={"text": text, "splits": parts},
     )  # fmt: skip
 
 
