@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer import ui
-from explainer.ui import unrolled
+from explainer.ui import chars, unrolled
 
 INTRO = (
     "A recurrent network reads a sequence **one step at a time**. Unrolling draws its loop as "
@@ -26,8 +26,7 @@ TRY = [
     "Type your name as the text and follow unit *j*: which letters push it up, which down?",
     "Set **H = 1**: the memory is one number. Step through and read the whole recurrence "
     "in the equations.",
-    "Pick **Weights: trained** for the text: the same chain with learned weights, and now "
-    "most top guesses are right.",
+    chars.trained_tip(),
     "Switch the cell to **LSTM**: a second, yellow line runs along the top of the chain, the "
     "cell state $c_t$, a memory the gates can keep for longer.",
     "Keep the vanilla RNN, pick init **orthogonal** and set **ρ = 0**: the cell forgets the "
@@ -57,4 +56,5 @@ with equations_col:
 with words_col:
     ui.explain(EXPLAIN)
     ui.what_to_try(TRY)
+chars.trained_char_model(scene)
 ui.scene_link()
