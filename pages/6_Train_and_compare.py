@@ -41,9 +41,7 @@ what_to_try(
         "cells need more steps (in the sweep of section 4, one LSTM seed never solves T = 200).",
         "Set the learning rate to **1**, clipping **off**, optimiser **plain SGD**: watch the "
         "gradient norms jump (▲) and runs blow up (✖). Turn clipping to 1 and start over.",
-        "Character model: press **▶ Train** a few times and read what each network writes. "
-        "The held-out loss falls below the baseline, then rises again: it memorises 4,400 "
-        "characters (overfitting).",
+        results.chars_tip(),
         "Sentiment: the hand-made reviews include negations (*not boring*, *not funny*) that "
         "only word order can tell apart. Which cell reads them best? Then upload your own CSV.",
     ]

@@ -32,8 +32,13 @@ T_RANGE = {
 T_LABEL = {
     "adding": "Sequence length T",
     "copy": "Blank steps T to wait",
-    "chars": "Window (steps backprop goes back)",
+    "chars": "Window L (characters per training sequence)",
     "series": "Window (years per training sequence)",
+}
+T_HELP = {
+    "chars": "Each training sequence is L + 1 characters cut at random from the text, read from "
+    "h₀ = 0: L is both how far back backprop goes and all the context the network gets. This is "
+    "not truncated BPTT, which would carry h from one window into the next.",
 }
 LRS = ["0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1"]
 CLIPS = ["off", "0.1", "0.5", "1", "5", "10"]
@@ -75,7 +80,13 @@ def settings() -> dict:
         if task in T_RANGE:
             lo, hi, default = T_RANGE[task]
             values["seq_len"] = st.slider(
-                T_LABEL[task], lo, hi, default, key=f"tr_T_{task}", **BOUND
+                T_LABEL[task],
+                lo,
+                hi,
+                default,
+                key=f"tr_T_{task}",
+                help=T_HELP.get(task),
+                **BOUND,
             )
         values["hidden_size"] = st.select_slider(
             "Hidden units H", HIDDEN, value=32, key="tr_hidden", **BOUND

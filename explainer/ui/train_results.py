@@ -12,7 +12,7 @@ import math
 
 import streamlit as st
 
-from explainer import pretrained, runs, train
+from explainer import charmodel, datasets, pretrained, runs, train, trainsets
 from explainer.figures import training as figures
 from explainer.figures.theme import CELL_NAMES
 from explainer.trainsets import TaskData
@@ -73,8 +73,48 @@ def scoreboard(histories: dict, data) -> None:
             border=True,
             chart_data=[v if math.isfinite(v) else None for v in h.val_metric][-60:],
             help=f"Validation loss {loss:.4g}; the memoryless baseline is {data.baseline:.4g}."
-            + SKILL * data.metric_name.startswith("skill"),
+            + SKILL * data.metric_name.startswith("skill")
+            + (f" {_in_bits(loss)}" if data.task == "chars" else ""),
         )
+
+
+def _in_bits(ce: float) -> str:
+    """A character cross-entropy as bits per character and perplexity."""
+    if not math.isfinite(ce):
+        return ""
+    s = charmodel.in_words(ce)
+    return f"{ce:.3f} nats = {s['bpc']:.2f} bits per character, perplexity {s['perplexity']:.1f}."
+
+
+def chars_words(histories: dict, data: TaskData) -> None:
+    """The character task's validation loss in bits and perplexity, and what the window is."""
+    lines = [
+        f"- **{CELL_NAMES[k]}**: {_in_bits(h.val_loss[-1])}"
+        for k, h in histories.items()
+        if h.val_loss
+    ]
+    a, b = data.info["splits"]["train"]
+    c, d = data.info["splits"]["validation"]
+    explain(
+        "**Validation loss** (cross-entropy, CE, in nats; bits per character = CE / ln 2, "
+        "perplexity = exp(CE)), latest:\n"
+        + "\n".join(lines)
+        + f"\n- letter frequencies only: {_in_bits(data.baseline)}\n\n"
+        f"Training reads random windows from the first {b - a:,} characters, **each window from "
+        f"h₀ = 0**; validation reads the next {d - c:,} the same way; the last 10 % is kept for "
+        "testing. Restarting every window is not truncated BPTT, which carries h from one window "
+        "into the next: the Unrolled page, with trained weights, compares the two."
+    )
+
+
+def chars_tip() -> str:
+    """The page's tip about the character model, with the size of the notes' train part."""
+    a, b = trainsets.char_splits(len(datasets.corpus("notes")))["train"]
+    return (
+        "Character model: press **▶ Train** a few times and read what each network writes. "
+        "The validation loss falls below the baseline, then rises again: it memorises the "
+        f"{b - a:,} characters it trains on (overfitting)."
+    )
 
 
 def moments(histories: dict, clip: float | None) -> None:
@@ -150,6 +190,8 @@ def results(cfg: train.TrainConfig, data: TaskData, run: train.Run | None) -> No
             f"{steps} steps with exactly these settings. Press **▶ Train** to watch it live.",
         )
     scoreboard(histories, data)
+    if data.task == "chars":
+        chars_words(histories, data)
     figs = _figures(cfg, _state(run, kind), histories, data)
     left, right = st.columns([3, 2], gap="large")
     with left:
