@@ -70,9 +70,21 @@ def trained_tip() -> str:
     )
 
 
+CHUNK, SHOWN = 16, 48  # characters per line (fits a phone) and at most shown
+
+
 def _aligned(rows: dict[str, str]) -> str:
+    """Rows of equal length, cut into blocks of ``CHUNK`` characters so each column lines up
+    on any screen; at most ``SHOWN`` characters."""
     width = max(map(len, rows))
-    return "\n".join(f"{k:<{width}}  " + "".join(map(show_char, v)) for k, v in rows.items())
+    n = min(SHOWN, len(next(iter(rows.values()))))
+    blocks = [
+        "\n".join(
+            f"{k:<{width}}  " + "".join(map(show_char, v[a : a + CHUNK])) for k, v in rows.items()
+        )
+        for a in range(0, n, CHUNK)
+    ]
+    return "\n\n".join(blocks)
 
 
 def _scores(model: pretrained.Pretrained, text: str) -> None:
@@ -105,17 +117,20 @@ def _sampling(model: pretrained.Pretrained, text: str, seed: int) -> None:
     T = st.select_slider("Sampling temperature τ", temps, value=0.8, key="char_temperature")
     r = _teacher_and_free(model.card.name, text, T, seed)
     P = r["prime"]
-    st.code(
-        _aligned(
-            {
-                "text": r["text"],
-                "teacher-forced guess": r["teacher"],
-                "free-running, greedy": r["free_greedy"],
-                f"free-running, τ = {T:g}": r["free_sampled"],
-            }
-        ),
-        language=None,
+    rows = {
+        "text": r["text"],
+        "forced": r["teacher"],
+        "greedy": r["free_greedy"],
+        f"τ {T:g}": r["free_sampled"],
+    }
+    n = len(r["text"])
+    shown = f" Shown: the first {SHOWN} of {n} characters." if n > SHOWN else ""
+    st.caption(
+        "**text**: what it reads; **forced**: its top guess for each character while reading "
+        "the true text; **greedy** and **τ**: what it writes free-running after the first "
+        f"{P} characters, taking its top guess or sampling at temperature τ.{shown}"
     )
+    st.code(_aligned(rows), language=None)
     st.markdown(
         f"**Teacher forcing** (how it was trained, and what the chain shows): at every step "
         f"it reads the *true* character; {r['teacher_right']} of its {r['guessed']} top guesses "
@@ -127,10 +142,10 @@ def _sampling(model: pretrained.Pretrained, text: str, seed: int) -> None:
     rows = _temperatures(model.card.name, text)
     table = {
         "τ": [f"{row['temperature']:g}" for row in rows],
-        "entropy (bits)": [round(row["entropy_bits"], 2) for row in rows],
+        "entropy (bits)": [f"{row['entropy_bits']:.2f}" for row in rows],
         "top guess's probability": [f"{row['top_p']:.0%}" for row in rows],
     }
-    st.dataframe(table, hide_index=True)
+    st.table(table, hide_index=True)
     one = next(row for row in rows if row["temperature"] == 1.0)
     st.caption(
         "Sampling draws the next character from softmax(logits / τ), averaged here over this "
@@ -143,24 +158,28 @@ def _sampling(model: pretrained.Pretrained, text: str, seed: int) -> None:
 def _state(model: pretrained.Pretrained) -> None:
     rows = _carried_or_reset(model.card.name)
     L = model.card.train["seq_len"]
-    words = {None: "one pass: h carried through the whole text", L: f"h = 0 every {L} (as trained)"}
+    words = {None: "carried (one pass)"}
     table = {
-        "how the test text is read": [
-            words.get(r["window"], f"h = 0 every {r['window']}") for r in rows
-        ],
-        "CE (nats)": [round(r["loss"], 3) for r in rows],
-        "bits per char": [round(r["bpc"], 2) for r in rows],
-        "perplexity": [round(r["perplexity"], 1) for r in rows],
-        "top guess right": [f"{r['accuracy']:.0%}" for r in rows],
+        "h": [words.get(r["window"], f"h₀ = 0 every {r['window']}") for r in rows],
+        "CE": [f"{r['loss']:.3f}" for r in rows],
+        "bits": [f"{r['bpc']:.2f}" for r in rows],
+        "ppl": [f"{r['perplexity']:.1f}" for r in rows],
+        "top-1": [f"{r['accuracy']:.0%}" for r in rows],
     }
-    st.dataframe(table, hide_index=True)
+    # a static table wraps on a phone, where a data grid would hide columns
+    st.table(table, hide_index=True)
+    st.caption(
+        "CE: cross-entropy in nats per character; bits: bits per character; ppl: perplexity; "
+        "top-1: top guess right."
+    )
     st.markdown(
         f"These models were trained on random windows of {L} characters, **each read from "
-        "h₀ = 0**: the window is both how far back backprop goes and all the context the model "
-        "ever had. **Truncated BPTT** is different: it reads the text in consecutive windows, "
-        "**carries h from the end of one window into the next** (so the forward context is "
-        "unbounded) and only cuts the backward pass at the window edge. The table reads the same "
-        f"{rows[0]['chars']} test characters both ways; every character is guessed once."
+        "h₀ = 0** (the second row): the window is both how far back backprop goes and all the "
+        "context the model ever had. **Truncated BPTT** is different: it reads the text in "
+        "consecutive windows, **carries h from the end of one window into the next** (so the "
+        "forward context is unbounded, as in the first row) and only cuts the backward pass at "
+        f"the window edge. The table reads the same {rows[0]['chars']} test characters each way "
+        "and guesses every one after the first exactly once."
     )
 
 

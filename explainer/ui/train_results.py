@@ -93,17 +93,16 @@ def chars_words(histories: dict, data: TaskData) -> None:
         for k, h in histories.items()
         if h.val_loss
     ]
-    a, b = data.info["splits"]["train"]
-    c, d = data.info["splits"]["validation"]
+    (a, b), (c, d), (e, f) = data.info["splits"].values()
     explain(
         "**Validation loss** (cross-entropy, CE, in nats; bits per character = CE / ln 2, "
         "perplexity = exp(CE)), latest:\n"
         + "\n".join(lines)
         + f"\n- letter frequencies only: {_in_bits(data.baseline)}\n\n"
         f"Training reads random windows from the first {b - a:,} characters, **each window from "
-        f"h₀ = 0**; validation reads the next {d - c:,} the same way; the last 10 % is kept for "
-        "testing. Restarting every window is not truncated BPTT, which carries h from one window "
-        "into the next: the Unrolled page, with trained weights, compares the two."
+        f"h₀ = 0**; validation reads the next {d - c:,} the same way; the last {f - e:,} are kept "
+        "for testing. Restarting every window is not truncated BPTT, which carries h from one "
+        "window into the next: the Unrolled page, with trained weights, compares the two."
     )
 
 
