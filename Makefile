@@ -14,13 +14,22 @@ export OPENBLAS_NUM_THREADS := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: app test lint venv chromium clean
+.PHONY: app dev serve test lint venv chromium nginx clean
 .DELETE_ON_ERROR:
 
 app: $(VENV)/.installed-runtime
 	$(BIN)/streamlit run Home.py --server.port $(PORT)
 
-test: chromium $(VENV)/.installed-dev
+# a developer's server: reloads when a file is saved (the config serves a class instead)
+dev: $(VENV)/.installed-runtime
+	$(BIN)/streamlit run Home.py --server.port $(PORT) \
+		--server.fileWatcherType auto --server.runOnSave true
+
+# a class: one streamlit replica per core behind nginx on $(PORT) (python -m explainer.serve -h)
+serve: nginx $(VENV)/.installed-runtime
+	$(BIN)/python -m explainer.serve --port $(PORT) $(SERVE_ARGS)
+
+test: chromium nginx $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
@@ -35,6 +44,11 @@ venv: $(BIN)/python
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		$(APT) update && $(APT) install -y chromium; \
+	fi
+
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		$(APT) update && $(APT) install -y nginx-light; \
 	fi
 
 # a bare Debian python3 lacks ensurepip until python3-venv is installed

@@ -68,7 +68,8 @@ def main(argv: list[str]) -> None:
         print(
             f"[serve] {cluster.url}: nginx in front of {len(ports)} local replicas "
             f"(ports {', '.join(map(str, ports)) or '-'}) and {len(args.upstream)} remote; "
-            f"replica pids {cluster.pids()}; supervisor pid {os.getpid()} (SIGHUP: rolling restart)",
+            f"replica pids {cluster.pids()}; supervisor pid {os.getpid()} "
+            "(SIGHUP: rolling restart)",
             flush=True,
         )
         supervise(cluster)

@@ -1,4 +1,4 @@
-"""N streamlit replicas behind one nginx: the proxy's config from a template, start, health, restart.
+"""Streamlit replicas behind one nginx: the proxy's config from a template, start, health, restart.
 
 A streamlit session lives in one process, so the proxy keeps each student on one replica (a
 consistent hash of a cookie it sets itself); a replica that stops is skipped (passive failover)
@@ -75,7 +75,8 @@ def prepare_static(www: Path) -> None:
     shutil.copytree(source, www / "static")
     for path in (www / "static").rglob("*"):
         if path.suffix in COMPRESSED and path.stat().st_size > 1024:
-            with open(path, "rb") as raw, gzip.GzipFile(path.with_suffix(path.suffix + ".gz"), "wb", 6, mtime=0) as out:  # fmt: skip
+            packed = path.with_suffix(path.suffix + ".gz")
+            with open(path, "rb") as raw, gzip.GzipFile(packed, "wb", 6, mtime=0) as out:
                 shutil.copyfileobj(raw, out)
 
 
@@ -98,6 +99,8 @@ def nginx_config(listen: str, upstreams: list[str], run_dir: Path, upload_mb: in
 def forward(stream: IO[bytes], prefix: str, out: IO[str]) -> None:
     """Copy a child's output to ``out`` line by line, each line prefixed with its name."""
     for line in iter(stream.readline, b""):
+        if not line.strip():
+            continue
         out.write(f"{prefix} {line.decode(errors='replace')}")
         out.flush()
 
@@ -125,7 +128,7 @@ class Replica:
         return [
             sys.executable, "-m", "streamlit", "run", self.app,
             "--server.port", str(self.port), "--server.address", self.address,
-            "--server.headless", "true", *self.flags,
+            "--server.headless", "true", "--logger.hideWelcomeMessage", "true", *self.flags,
         ]  # fmt: skip
 
     def start(self, log: IO | None) -> None:
@@ -182,9 +185,8 @@ class Cluster:
         prepare_static(self.run_dir / "www")
         upstreams = [r.upstream for r in self.replicas] + list(self.remote)
         config = self.run_dir / "nginx.conf"
-        config.write_text(
-            nginx_config(f"{self.address}:{self.port}", upstreams, self.run_dir, upload_limit_mb(self.cwd))
-        )  # fmt: skip
+        listen = f"{self.address}:{self.port}"
+        config.write_text(nginx_config(listen, upstreams, self.run_dir, upload_limit_mb(self.cwd)))
         for replica in self.replicas:
             wait_healthy(replica.url, replica.process, HEALTH_TIMEOUT_S)
         command = [NGINX, "-e", "stderr", "-p", str(self.run_dir), "-c", str(config)]

@@ -149,19 +149,25 @@ class Student:
         self.rng = rng
         self.start_page = start_page  # a page's url path ("" is the main page)
         self.ws = None
+        self.cookie: str | None = None  # kept across reconnects, as a browser keeps it
+        self.replica = ""  # the replica the proxy chose (its header), "direct" without one
         self.pages: list[tuple[str, str]] = []  # (script hash, url path)
         self.page_hash = ""
         self.sliders: dict[str, Slider] = {}
 
     async def connect(self) -> None:
-        cookie, replica = await asyncio.to_thread(cookies_and_replica, self.base_url)
-        self.tally.replicas[replica] = self.tally.replicas.get(replica, 0) + 1
+        if self.cookie is None:
+            self.cookie, _ = await asyncio.to_thread(cookies_and_replica, self.base_url)
         url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        headers = {"Origin": self.base_url, **({"Cookie": cookie} if cookie else {})}
+        headers = {"Origin": self.base_url, **({"Cookie": self.cookie} if self.cookie else {})}
         self.ws = await websockets.connect(
             url, subprotocols=["streamlit"], additional_headers=headers, max_size=None,
             open_timeout=RUN_TIMEOUT_S,
         )  # fmt: skip
+        # the replica that answered: the last one the proxy tried (it skips one that is down)
+        tried = self.ws.response.headers.get("X-Unrolled-Replica", "direct")
+        self.replica = tried.split(",")[-1].strip()
+        self.tally.replicas[self.replica] = self.tally.replicas.get(self.replica, 0) + 1
 
     async def rerun(self, page_hash: str, page_name: str = "") -> float | None:
         """Ask for a run with the current widget values; seconds until it finished, or None."""
@@ -187,38 +193,42 @@ class Student:
         return time.perf_counter() - start if ok else None
 
     async def read_run(self) -> bool:
-        """Read messages up to the end of the run: record sliders and exceptions."""
+        """Read messages up to the end of the run: record pages, sliders and errors."""
         sliders: dict[str, Slider] = {}
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
             kind = msg.WhichOneof("type")
-            if kind == "navigation":  # the app's pages, and the one this run shows
-                self.pages = [(p.page_script_hash, p.url_pathname) for p in msg.navigation.app_pages]
-                self.page_hash = msg.navigation.page_script_hash
-            elif kind == "page_info_changed" or kind == "page_not_found":
-                if kind == "page_not_found":
-                    self.tally.failed_runs += 1
-                    self.tally.note(f"page not found: {msg.page_not_found.page_name}")
-            elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
-                self.tally.failed_runs += 1
-                self.tally.note(f"compile error: {msg.session_event.script_compilation_exception.message}")  # fmt: skip
-            elif kind == "delta":
-                for text in exceptions_in(msg):
-                    self.tally.exceptions += 1
-                    self.tally.note(f"exception on {self.page_name()}: {text}")
-                slider = slider_in(msg)
-                if slider is not None:
-                    sliders[slider.id] = slider
-            elif kind == "script_finished":
+            if kind == "script_finished":
                 status = msg.script_finished
                 if status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                     continue  # a fragment on its own timer, not the run asked for
                 self.sliders = sliders
                 if status == FINISHED.FINISHED_WITH_COMPILE_ERROR:
                     self.tally.failed_runs += 1
-                    return False
                 return status == FINISHED.FINISHED_SUCCESSFULLY
+            slider = self.seen(msg, kind)
+            if slider is not None:
+                sliders[slider.id] = slider
+
+    def seen(self, msg: ForwardMsg, kind: str) -> Slider | None:
+        """Record what one message says; the slider it draws, if any."""
+        if kind == "navigation":  # the app's pages, and the one this run shows
+            self.pages = [(p.page_script_hash, p.url_pathname) for p in msg.navigation.app_pages]
+            self.page_hash = msg.navigation.page_script_hash
+        elif kind == "page_not_found":
+            self.tally.failed_runs += 1
+            self.tally.note(f"page not found: {msg.page_not_found.page_name}")
+        elif kind == "session_event":
+            error = msg.session_event.script_compilation_exception
+            if msg.session_event.HasField("script_compilation_exception"):
+                self.tally.note(f"compile error: {error.type}: {error.message}"[:200])
+        elif kind == "delta":
+            for text in exceptions_in(msg):
+                self.tally.exceptions += 1
+                self.tally.note(f"exception on {self.page_name()}: {text}")
+            return slider_in(msg)
+        return None
 
     def page_name(self) -> str:
         return dict(self.pages).get(self.page_hash, "?") or "main page"
