@@ -143,8 +143,12 @@ def cookies_and_replica(base_url: str) -> tuple[str, str]:
 class Student:
     """One browser tab: a websocket session that reruns pages and records what it saw."""
 
-    def __init__(self, base_url: str, tally: Tally, rng: random.Random, start_page: str = ""):
+    def __init__(
+        self, base_url: str, tally: Tally, rng: random.Random, start_page: str = "",
+        run_timeout_s: float = RUN_TIMEOUT_S,
+    ):  # fmt: skip
         self.base_url = base_url
+        self.run_timeout_s = run_timeout_s
         self.tally = tally
         self.rng = rng
         self.start_page = start_page  # a page's url path ("" is the main page)
@@ -185,10 +189,10 @@ class Student:
         start = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         try:
-            ok = await asyncio.wait_for(self.read_run(), RUN_TIMEOUT_S)
+            ok = await asyncio.wait_for(self.read_run(), self.run_timeout_s)
         except TimeoutError:
             self.tally.failed_runs += 1
-            self.tally.note(f"no finished run within {RUN_TIMEOUT_S:.0f} s")
+            self.tally.note(f"{self.page_name()}: no finished run within {self.run_timeout_s:g} s")
             return None
         return time.perf_counter() - start if ok else None
 
@@ -276,7 +280,7 @@ class Student:
 
 async def classroom(
     base_url: str, students: int, seconds: float, ramp_s: float = 5.0, seed: int = 0,
-    start_pages: list[str] | None = None,
+    start_pages: list[str] | None = None, run_timeout_s: float = RUN_TIMEOUT_S,
 ) -> Tally:  # fmt: skip
     """``students`` students arriving over ``ramp_s`` and clicking around for ``seconds``."""
     tally = Tally()
@@ -286,7 +290,8 @@ async def classroom(
     async def one(k: int) -> None:
         await asyncio.sleep(ramp_s * k / max(students, 1))
         rng = random.Random(seed * 100_003 + k)
-        await Student(base_url, tally, rng, pages[k % len(pages)]).attend(deadline)
+        student = Student(base_url, tally, rng, pages[k % len(pages)], run_timeout_s)
+        await student.attend(deadline)
 
     await asyncio.gather(*(one(k) for k in range(students)))
     return tally
