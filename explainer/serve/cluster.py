@@ -11,6 +11,7 @@ import gzip
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,13 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HEALTH_TIMEOUT_S = 90
 # precompressed once, served by nginx with gzip_static
 COMPRESSED = (".js", ".css", ".svg", ".json", ".txt", ".html", ".map")
+
+
+def free_port() -> int:
+    """A free loopback port (for tests and benchmarks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def healthy(base_url: str, timeout: float = 2.0) -> bool:
