@@ -37,6 +37,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def restart(cluster: Cluster, k: int) -> None:
+    """Restart replica k; one that does not come up is tried again at the next check."""
+    try:
+        cluster.restart(k)
+    except RuntimeError as err:
+        print(f"[serve] replica {k} did not come back: {err}", flush=True)
+
+
 def supervise(cluster: Cluster) -> None:
     """Keep every replica alive until SIGTERM/SIGINT; SIGHUP restarts them one at a time."""
     rolling = []
@@ -49,12 +57,12 @@ def supervise(cluster: Cluster) -> None:
             rolling.clear()
             for k, replica in enumerate(cluster.replicas):
                 print(f"[serve] restarting replica {k} (port {replica.port})", flush=True)
-                cluster.restart(k)
+                restart(cluster, k)
         for k, replica in enumerate(cluster.replicas):
             misses[k] = 0 if replica.alive() and healthy(replica.url, 5.0) else misses[k] + 1
             if not replica.alive() or misses[k] >= UNHEALTHY_CHECKS:
                 print(f"[serve] replica {k} (port {replica.port}) is down: restarting", flush=True)
-                cluster.restart(k)
+                restart(cluster, k)
                 misses[k] = 0
     print("[serve] nginx exited: stopping", flush=True)
 
