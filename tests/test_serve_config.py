@@ -51,3 +51,24 @@ def test_proxy_config_lists_every_replica_and_nginx_accepts_it(tmp_path):
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_launcher_needs_a_replica_somewhere():
+    from explainer.serve.__main__ import parse
+
+    assert parse([]).replicas >= 1
+    assert parse(["--replicas", "0", "--upstream", "10.0.0.7:8501"]).upstream == ["10.0.0.7:8501"]
+    with pytest.raises(SystemExit):
+        parse(["--replicas", "0"])
+
+
+def test_the_front_end_is_served_precompressed(tmp_path):
+    import gzip
+
+    from explainer.serve.cluster import prepare_static
+
+    prepare_static(tmp_path)
+    plotly = next((tmp_path / "static" / "js").glob("PlotlyChart.*.js"))
+    packed = plotly.with_suffix(".js.gz").read_bytes()
+    assert gzip.decompress(packed) == plotly.read_bytes()
+    assert len(packed) < plotly.stat().st_size / 2
