@@ -18,6 +18,7 @@ with every table (``os.getloadavg()``).
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import sys
@@ -30,9 +31,8 @@ from explainer.serve.students import rss_mb, run_class
 
 def measure(name: str, url: str, pids: Callable[[], list[int]], students: int) -> str:
     """One class on a running server: a table row."""
-    run_class(
-        url, len(room.PAGES), 3, ramp_s=0, start_pages=room.PAGES
-    )  # warm: every page run once
+    # warm up: every page run once, as the lecturer's own visit does before class
+    run_class(url, len(room.PAGES), 3, ramp_s=0, start_pages=room.PAGES)
     peak = [rss_mb(pids())]
     done = threading.Event()
 
@@ -50,13 +50,19 @@ def measure(name: str, url: str, pids: Callable[[], list[int]], students: int) -
     s = tally.summary()
     for message in tally.messages[:5]:
         print(f"  {name}, {students}: {message}", file=sys.stderr, flush=True)
+    ms = [ms_or_dash(s[key]) for key in ("p50_ms", "p95_ms", "max_ms")]
     return (
-        f"| {name} | {students} | {s['runs']} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} "
-        f"| {s['max_ms']:.0f} | {s['first_max_ms'] / 1e3:.1f} "
+        f"| {name} | {students} | {s['runs']} | {' | '.join(ms)} "
+        f"| {s['first_max_ms'] / 1e3:.1f} "
         f"| {s['exceptions']} / {s['failed_runs']} / {s['dropped']} | {max(peak):.0f} "
         f"| {after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime:.0f} "
         f"| {os.getloadavg()[0]:.1f} |"
     )
+
+
+def ms_or_dash(value: float) -> str:
+    """A time in ms; a dash when no change finished within the run (all still opening)."""
+    return "-" if math.isnan(value) else f"{value:.0f}"
 
 
 def table(title: str, runs: list[tuple[str, Callable, int]]) -> None:
