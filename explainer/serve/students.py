@@ -207,13 +207,21 @@ class Student:
                 status = msg.script_finished
                 if status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                     continue  # a fragment on its own timer, not the run asked for
-                self.sliders = sliders
+                self.sliders = self.kept(sliders)
                 if status == FINISHED.FINISHED_WITH_COMPILE_ERROR:
                     self.tally.failed_runs += 1
                 return status == FINISHED.FINISHED_SUCCESSFULLY
             slider = self.seen(msg, kind)
             if slider is not None:
                 sliders[slider.id] = slider
+
+    def kept(self, drawn: dict[str, Slider]) -> dict[str, Slider]:
+        """The sliders a run drew, holding the values this student gave them (as a browser
+        does: the deltas carry a widget's default, not its current value)."""
+        for key, slider in drawn.items():
+            if key in self.sliders:
+                slider.value = [min(slider.hi, max(slider.lo, v)) for v in self.sliders[key].value]
+        return drawn
 
     def seen(self, msg: ForwardMsg, kind: str) -> Slider | None:
         """Record what one message says; the slider it draws, if any."""
