@@ -349,14 +349,110 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float((a / na) @ (b / nb))
 
 
-def regime(norms: np.ndarray, low: float = 1e-2, high: float = 1e2) -> str:
+# the band of "stable" per-step rates: a rate that loses (or gains) a factor 100 within 100
+# steps sits at its edges, so a linear RNN with W_hh = rho Q is labelled by rho at every T
+RATE_BAND = (100.0 ** (-1 / 100), 100.0 ** (1 / 100))  # about (0.955, 1.047)
+
+
+def step_rate(norms: np.ndarray) -> float:
+    r"""The per-step rate: the geometric mean of the gain per step, ``||dh_T/dh_0||^(1/T)``.
+
+    .. math::
+        \hat\eta = \Big\|\frac{\partial h_T}{\partial h_0}\Big\|^{1/T}
+
+    Pascanu et al.'s eta bounds it from above (vanilla RNN). A linear RNN with W_hh = rho Q
+    has a rate of exactly rho at every T; the end-to-end gain rho^T depends on T.
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    T = len(norms) - 1
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return float(norms[0] ** (1.0 / T)) if T > 0 else float("nan")
+
+
+def regime(norms: np.ndarray, band: tuple[float, float] = RATE_BAND) -> str:
     """Name what the Jacobian norms do over the run: overflow, vanishing, exploding or stable.
 
-    Judged from the end-to-end gain ``||dh_T/dh_0||``: below ``low`` vanishing, above ``high``
-    exploding, a non-finite value anywhere is an overflow.
+    Judged from the per-step rate (``step_rate``), so the label does not depend on T: below
+    ``band[0]`` vanishing, above ``band[1]`` exploding; a non-finite value anywhere is an
+    overflow.
     """
     norms = np.asarray(norms)
     if not np.isfinite(norms).all():
         return "overflow"
-    gain = norms[0]
-    return "vanishing" if gain < low else "exploding" if gain > high else "stable"
+    rate = step_rate(norms)
+    low, high = band
+    return "vanishing" if rate < low else "exploding" if rate > high else "stable"
+
+
+@dataclass(frozen=True)
+class CellRoute:
+    """The one route h_0 -> c_1 -> ... -> c_T -> h_T of an LSTM, factor by factor."""
+
+    entry: float  # ||dc_1/dh_0||: h_0 reaches the cell state only through the step-1 gates
+    keep: np.ndarray  # (H,) f_2 ... f_T: the cell path from c_1 to c_T
+    exit: np.ndarray  # (H,) o_T tanh'(c_T): how much of c_T the last state h_T shows
+    jac: np.ndarray  # (H, H) dh_T/dh_0 along this route alone
+
+    @property
+    def gain(self) -> float:
+        """``||dh_T/dh_0||`` along this route alone."""
+        return float(spectral_norms(self.jac[None])[0])
+
+
+def lstm_cell_route(p: CellParams, tr: Trace) -> CellRoute:
+    r"""The part of ``dh_T/dh_0`` that travels along the cell state only.
+
+    .. math::
+        \frac{\partial h_T}{\partial h_0}\Big|_{\text{cell route}}
+        = \operatorname{diag}\big(o_T \tanh'(c_T)\big)
+        \operatorname{diag}\Big(\prod_{k=2}^{T} f_k\Big) \frac{\partial c_1}{\partial h_0}
+
+    Every other path leaves the cell through some h_k and re-enters through the gates.
+    """
+    if tr.kind != "lstm":
+        raise ValueError("the cell route needs an LSTM trace")
+    i, f, g, o = (tr.gates[n][0] for n in "ifgo")
+    W = {b: p.W_hh[p.block(b)] for b in "ifg"}
+    # c_1 = f_1 c_0 + i_1 g_1: h_0 moves it through the pre-activations of i, f and g
+    entry = (
+        (g * i * (1 - i))[:, None] * W["i"]
+        + (tr.c[0] * f * (1 - f))[:, None] * W["f"]
+        + (i * (1 - g * g))[:, None] * W["g"]
+    )
+    keep = forget_gate_products(tr)[1]
+    exit_ = tr.gates["o"][-1] * (1.0 - np.tanh(tr.c[-1]) ** 2)
+    route = (exit_ * keep)[:, None] * entry
+    return CellRoute(float(spectral_norms(entry[None])[0]), keep, exit_, route)
+
+
+def tanh_fixed_point(rho: float, steps: int = 200) -> float:
+    """The positive h with ``h = tanh(rho h)`` (rho > 1): where a unit of ``W_hh = rho I``
+    settles, and where its slope per step is ``rho tanh'(rho h) = rho (1 - h^2)``."""
+    if rho <= 1:
+        return 0.0
+    h = 1.0
+    for _ in range(steps):  # the iteration decreases from h = 1 onto the fixed point
+        h = float(np.tanh(rho * h))
+    return h
+
+
+def adam_update_norms(
+    grads: list[np.ndarray], lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8
+) -> np.ndarray:
+    r"""``||Delta p||`` of each Adam update for a sequence of gradients (Kingma & Ba 2015).
+
+    .. math::
+        \Delta p = -\,\mathrm{lr}\ \frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}
+
+    Each weight's step is divided by its own running gradient size, so a gradient scaled by s
+    gives about the same step; a spike stays in v for about 1/(1 - beta_2) steps.
+    """
+    b1, b2 = betas
+    m = v = np.zeros_like(grads[0], dtype=np.float64)
+    out = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t, g in enumerate(grads, 1):
+            m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+            step = lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+            out.append(norm(step))
+    return np.array(out)

@@ -53,7 +53,8 @@ SCENARIOS = (
     Scenario(
         "Vanishing in a tanh RNN",
         "pages/4_Gradients_through_time.py",
-        "σ_max(W_hh) = 1 and tanh' ≤ 1: the signal from early steps fades away.",
+        "σ_max(W_hh) = 1 only caps each step's gain at 1; tanh' < 1 wherever the input "
+        "drives the units away from 0, so the signal from early steps fades away.",
         {"init": "orthogonal", "rho": "1.0", "source": "sine", "seq_len": "200"},
         regime="vanishing",
     ),
@@ -116,3 +117,69 @@ SCENARIOS = (
         {"source": "sine", "seq_len": "300", "hidden_size": "32"},
     ),
 )
+
+
+GRADIENTS_PAGE = "pages/4_Gradients_through_time.py"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One button of a "what to try" item: the settings it switches to (every other control at
+    the page's default) and the regime it shows there, checked by the tests."""
+
+    label: str
+    params: dict[str, str]
+    regime: str | None = None
+
+    def config(self) -> RunConfig:
+        """The run of this setting: the page's defaults, then ``params``."""
+        return Scenario(self.label, GRADIENTS_PAGE, "", self.params).config()
+
+
+def _rnn(**params: str) -> dict[str, str]:
+    return {"source": "sine", **params}
+
+
+# the gradients page's experiments, by name; the page holds the words, these the settings
+GRADIENT_TIPS: dict[str, tuple[Setting, ...]] = {
+    "slope": tuple(
+        Setting(f"ρ = {rho}", _rnn(activation="linear", init="orthogonal", rho=rho), regime)
+        for rho, regime in (("0.9", "vanishing"), ("1.0", "stable"), ("1.1", "exploding"))
+    ),
+    "not_tight": (
+        Setting("orthogonal, ρ = 1.5", _rnn(init="orthogonal", rho="1.5"), "exploding"),
+        Setting("identity, ρ = 1.5", _rnn(init="identity", rho="1.5"), "vanishing"),
+    ),
+    "sigmoid": (
+        Setting(
+            "sigmoid, ρ = 3", _rnn(activation="sigmoid", init="orthogonal", rho="3.0"), "vanishing"
+        ),
+    ),
+    "remedy": (
+        Setting("PyTorch's init", _rnn(), "vanishing"),
+        Setting("identity, ρ = 1 (IRNN)", _rnn(init="identity", rho="1.0"), "stable"),
+        Setting(
+            "orthogonal, ρ = 1, linear",
+            _rnn(activation="linear", init="orthogonal", rho="1.0"),
+            "stable",
+        ),
+    ),
+    "forget_bias": tuple(
+        Setting(f"b_f = {b}", _rnn(cell="lstm", forget_bias=b, seq_len="200"), regime)
+        for b, regime in (("0", "vanishing"), ("5", "stable"))
+    ),
+    "overflow": (
+        Setting(
+            "linear, identity, ρ = 4, T = 500",
+            _rnn(activation="linear", init="identity", rho="4.0", seq_len="500"),
+            "overflow",
+        ),
+    ),
+    "clipping": (
+        Setting(
+            "ρ = 2.5, T = 100, θ = 1",
+            _rnn(init="orthogonal", rho="2.5", seq_len="100", clip="1"),
+            "exploding",
+        ),
+    ),
+}

@@ -8,20 +8,32 @@ from explainer.ui import gradients as grad
 INTRO = (
     "Backprop through time multiplies one Jacobian per step. Over many steps the product "
     "**shrinks to nothing** (vanishing) or **blows up** (exploding). Below, both are measured "
-    "on this run, on a log scale, where a fixed factor per step is a straight line."
+    "on this run, on a log scale, where a fixed factor per step is a straight line. The label "
+    "is judged on that **factor per step**, not on the end-to-end gain, which grows or shrinks "
+    "with T."
 )
 CURVES = (
     "**White**: how hard the loss pulls on $h_t$. **Coloured**: how much a nudge to "
     "$h_t$ still moves the last state $h_T$. Left is earlier in time: backprop reads the "
-    "plot from right to left. **▶ Play** moves the cursor through the steps."
+    "plot from right to left. **▶ Play** moves the cursor through the steps.\n\n"
+    "Matrices do not commute: the product is taken in this order, the last step's Jacobian "
+    "on the left."
 )
 JACOBIAN = (
-    r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T}"
-    r" \operatorname{diag}\big(\operatorname{act}'(a_k)\big)\, W_{hh}"
+    r"\frac{\partial h_T}{\partial h_t} = \frac{\partial h_T}{\partial h_{T-1}}"
+    r" \frac{\partial h_{T-1}}{\partial h_{T-2}} \cdots \frac{\partial h_{t+1}}{\partial h_t}"
+)
+STEP = (
+    r"\frac{\partial h_k}{\partial h_{k-1}}"
+    r" = \operatorname{diag}\big(\operatorname{act}'(a_k)\big)\, W_{hh}"
 )
 BOUND = (
     r"\Big\| \frac{\partial h_T}{\partial h_t} \Big\|"
     r" \le \big(\gamma\, \sigma_{\max}(W_{hh})\big)^{T-t} = \eta^{\,T-t}"
+)
+RATE = (
+    r"\hat\eta = \Big\| \frac{\partial h_T}{\partial h_0} \Big\|^{1/T}"
+    r" \quad \text{(rate per step, } \le \eta \text{)}"
 )
 SPECTRUM = (
     "**Pascanu, Mikolov & Bengio (2013)**, arXiv:1211.5063: if |act′| ≤ γ, then "
@@ -34,6 +46,14 @@ SPECTRUM = (
     r"($c_t = f_t \odot c_{t-1} + \dots$) and GRU's $z_t \odot h_{t-1}$ add a path "
     "whose gain the gates set, not $W_{hh}$."
 )
+REMEDIES = (
+    "**Remedies that start at the weights.** If every step multiplies by about 1, nothing "
+    "vanishes at the start of training. *Identity* init, $W_{hh} = I$ (the **IRNN**, Le, "
+    "Jaitly & Hinton 2015, with ReLU), copies the state forward unchanged; *orthogonal* "
+    r"$W_{hh} = Q$ keeps every length, $\|Q v\| = \|v\|$, and the **uRNN** (Arjovsky, Shah & "
+    "Bengio 2016) keeps $W_{hh}$ unitary during training too. The activation still counts: "
+    "tanh′ < 1 wherever a unit is away from 0. Try the buttons in *What to try* below."
+)
 CLIPPING = (
     "Clipping tames **exploding** gradients, not vanishing ones: it can only shrink g. "
     "**Norm clipping** (Pascanu et al., Alg. 1): if ‖g‖ ≥ θ, g ← θ g / ‖g‖, same direction "
@@ -42,20 +62,58 @@ CLIPPING = (
     "large entries one by one, so the direction can turn."
 )
 TRY = [
-    "**Exact slope:** activation *linear*, init *orthogonal*, input *sine*: set ρ to 0.9, "
-    r"1.0, 1.1. The Jacobian curve is exactly $\rho^{T-t}$, right on the bound.",
-    "**Not tight:** tanh, input sine, ρ = 1.5. With init *orthogonal* it explodes; with init "
-    r"*identity* ($\sigma_{\max}$ = 1.5 too) it vanishes: each unit settles where "
-    "h = tanh(1.5 h), and there 1.5 · tanh′ ≈ 0.4 < 1.",
-    r"**Sigmoid, ρ = 3** (orthogonal): $\sigma_{\max}$ > 1, yet still vanishing. Why? "
-    "(for sigmoid γ = ¼: the threshold is 4, and the pink bound falls too).",
-    "**LSTM forget bias:** cell LSTM, input sine, T = 200: forget bias 0, then 5. The gain "
-    r"goes from about $10^{-45}$ to $10^{-3}$: the cell path keeps $\sigma(b_f)^k$ after k steps.",
-    "**Overflow:** activation *linear*, init *identity*, ρ = 4, input sine, T = 500. "
-    "Then set θ: clipping cannot rescue an inf.",
-    "**Clipping:** tanh, orthogonal, ρ = 2.5, input sine, T = 100: set θ = 1 and compare the "
-    "norms and the cosines of the two clippings.",
-    "**Long T:** the slider goes to 500 for the generated inputs: pick *sine* or *adding*.",
+    (
+        "**Exact slope:** activation *linear*, init *orthogonal*, input *sine*: ρ = 0.9, 1.0, "
+        r"1.1. The Jacobian curve is exactly $\rho^{T-t}$, right on the bound, and the rate "
+        "per step is ρ at every T: «slope0_regime», «slope1_regime», «slope2_regime».",
+        "slope",
+    ),
+    (
+        "**Not tight:** tanh, input sine, ρ = 1.5. With init *orthogonal* it explodes (rate "
+        r"«not_tight0_rate» per step); with init *identity* ($\sigma_{\max}$ = 1.5 too) it "
+        "vanishes (rate «not_tight1_rate»): each unit settles where h = tanh(1.5 h), at "
+        "h = «fixed_h», and there 1.5 · tanh′ = «fixed_slope» < 1.",
+        "not_tight",
+    ),
+    (
+        r"**Sigmoid, ρ = 3** (orthogonal): $\sigma_{\max}$ > 1, yet «sigmoid0_regime» (rate "
+        "«sigmoid0_rate»). Why? (for sigmoid γ = ¼: the threshold is 4, and the pink bound "
+        "falls too).",
+        "sigmoid",
+    ),
+    (
+        "**Remedy at the weights:** input sine, T = 40. PyTorch's init: «remedy0_regime», "
+        "rate «remedy0_rate» per step. Init *identity*, ρ = 1 (IRNN): «remedy1_regime», rate "
+        "«remedy1_rate»: tanh′ < 1 still costs a little. Init *orthogonal*, ρ = 1, activation "
+        "*linear*: «remedy2_regime», rate «remedy2_rate», lengths kept exactly, as in a uRNN.",
+        "remedy",
+    ),
+    (
+        "**LSTM forget bias:** cell LSTM, input sine, T = 200, forget bias 0 then 5. The gain "
+        r"$\|\partial h_T/\partial h_0\|$ goes from «forget_bias0_gain» to «forget_bias1_gain» "
+        "(rate «forget_bias0_rate» → «forget_bias1_rate»: «forget_bias0_regime» → "
+        "«forget_bias1_regime»). The cell path alone, $\\prod f_k$, keeps a median "
+        "«forget_bias0_keep» → «forget_bias1_keep» per unit, but it is one route of many: "
+        r"$h_0$ enters the cell only through the step-1 gates ($\|\partial c_1/\partial h_0\|$"
+        r" = «forget_bias0_entry» at both biases, as $c_0 = 0$) and $h_T$ reads it through"
+        r" $o_T \tanh'(c_T)$ (median "
+        "«forget_bias0_exit» → «forget_bias1_exit»: at b_f = 5 the cell state grows and "
+        "saturates tanh). That route gives «forget_bias0_route» → «forget_bias1_route»; the "
+        "paths that leave the cell through some $h_k$ and come back through the gates give "
+        "«forget_bias0_others» → «forget_bias1_others».",
+        "forget_bias",
+    ),
+    (
+        "**Overflow:** activation *linear*, init *identity*, ρ = 4, input sine, T = 500. "
+        "Then set θ: clipping cannot rescue an inf.",
+        "overflow",
+    ),
+    (
+        "**Clipping:** tanh, orthogonal, ρ = 2.5, input sine, T = 100, θ = 1 (rate "
+        "«clipping0_rate» per step): compare the norms and the cosines of the two clippings.",
+        "clipping",
+    ),
+    ("**Long T:** the slider goes to 500 for the generated inputs: pick *sine* or *adding*.", None),
 ]
 
 ui.page_header("Vanishing and exploding gradients", INTRO)
@@ -71,7 +129,9 @@ with words:
     ui.explain(CURVES)
 with maths:
     st.latex(JACOBIAN)
+    st.latex(STEP)
     st.latex(BOUND)
+    st.latex(RATE)
 
 st.header("Why: the singular values of $W_{hh}$")
 chart, side = st.columns([3, 2], gap="large")
@@ -79,9 +139,10 @@ with chart:
     grad.spectrum_chart(run, scene)
 with side:
     ui.explain(SPECTRUM)
+ui.explain(REMEDIES)
 
 st.header("Gradient clipping")
 grad.clipping_panel(run, cfg.clip)
 ui.explain(CLIPPING)
 
-ui.what_to_try(TRY)
+grad.what_to_try(TRY)

@@ -9,6 +9,7 @@ References: Pascanu, Mikolov & Bengio 2013, arXiv:1211.5063; Karpathy's min-char
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,8 @@ from explainer import gradients
 from explainer.cells import ACTIVATION_GAIN, BLOCKS
 from explainer.config import RunConfig
 from explainer.figures import gradients as figs
-from explainer.scene import Scene
+from explainer.scenarios import GRADIENT_TIPS, Setting
+from explainer.scene import Scene, make_scene
 from explainer.ui.cache import CONFIG_KEY, cached_scene, read_only
 from explainer.ui.panels import scene_link, show_animated, show_figure
 from explainer.ui.view import time_cursor
@@ -56,9 +58,8 @@ class GradientRun:
 
     @property
     def rate(self) -> float:
-        """Geometric mean gain per step, ``gain^(1/T)``."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return float(np.float64(self.gain) ** (1.0 / self.T))
+        """Geometric mean gain per step, ``gain^(1/T)``: what the regime is judged on."""
+        return gradients.step_rate(self.jac)
 
 
 def row_norms(a: np.ndarray) -> np.ndarray:
@@ -127,8 +128,23 @@ def component_name(parts, k: int) -> str:
     raise IndexError(k)
 
 
+def band_words() -> str:
+    """The per-step band of the regime label, in words with its computed edges."""
+    low, high = gradients.RATE_BAND
+    return (
+        f"Vanishing below {low:.3f} per step, exploding above {high:.3f}: the rates that lose or "
+        "gain a factor 100 within 100 steps. A linear RNN with W_hh = ρQ has a rate of exactly ρ "
+        "at every T, so the label does not change with T."
+    )
+
+
+def rate_label(rate: float) -> str:
+    """The rate per step to three digits (the band's edges are 0.955 and 1.047)."""
+    return f"{rate:.3g}" if np.isfinite(rate) else figs.sci(rate)
+
+
 def regime_banner(run: GradientRun, scene: Scene) -> None:
-    """The regime in big coloured letters, with the end-to-end gain and the rate per step."""
+    """The regime in big coloured letters, judged on the rate per step; the gain beside it."""
     colour = REGIME_COLOURS[run.regime]
     left, *cols = st.columns([1.4, 1, 1, 1], vertical_alignment="center")
     with left:
@@ -137,15 +153,16 @@ def regime_banner(run: GradientRun, scene: Scene) -> None:
     top = max(float(s[0]) for s in run.svals.values())
     limit = min(run.thresholds.values()) if scene.params.kind == "rnn" else 1.0
     cols[0].metric(
-        r"gain $\|\partial h_T / \partial h_0\|$",
-        figs.sci(run.gain),
-        help="How much a nudge to h_0 moves h_T (largest singular value of the Jacobian). "
-        "Below 0.01: vanishing; above 100: exploding.",
+        r"rate per step $\hat\eta$",
+        rate_label(run.rate),
+        help="gain^(1/T): the factor each step multiplies by, on average (the geometric mean). "
+        "The label is judged on it. " + band_words(),
     )
     cols[1].metric(
-        "rate per step",
-        figs.sci(run.rate),
-        help="gain^(1/T): the factor each step multiplies by, on average.",
+        rf"gain $\|\partial h_T / \partial h_0\|$, T = {run.T}",
+        figs.sci(run.gain),
+        help="How much a nudge to h_0 moves h_T (largest singular value of the Jacobian): "
+        "the rate to the power T, so it depends on T.",
     )
     cols[2].metric(
         r"$\sigma_{\max}(W_{hh})$",
@@ -216,18 +233,58 @@ def numbers_at(run: GradientRun, scene: Scene, t: int) -> None:
         cols[2].metric(rf"bound $\eta^{{T-{t}}}$", figs.sci(run.bound[t]))
     else:
         cols[2].metric("Pascanu's bound", "—", help="Stated for the vanilla RNN only.")
+    cols[3].metric("loss L", figs.sci(run.loss), help=loss_words(scene))
+
+
+def loss_words(scene: Scene) -> str:
+    """What the loss L is: which steps are scored, how, and which readout of h_t is used."""
     what = "next-step" if scene.seq.where == "every" else "last-step"
     loss = "cross-entropy" if scene.seq.loss == "xent" else "squared error"
-    cols[3].metric(
-        "loss L", figs.sci(run.loss), help=f"{what} {loss} of a random linear readout of h_t"
-    )
+    if scene.cfg.weights == "random":
+        seed = scene.cfg.seed
+        readout = f"a random linear readout of h_t (drawn like torch.nn.Linear, seed {seed})"
+    else:
+        readout = f"the trained model's own readout of h_t (W_hy and b_y of {scene.cfg.weights})"
+    return f"{what} {loss} of {readout}"
 
 
 def spectrum_chart(run: GradientRun, scene: Scene) -> None:
-    """Singular values of W_hh (per gate block) and the 1/gamma line."""
+    """Singular values of W_hh (per gate block) and the 1/gamma line, with this run's spectral
+    radius beside sigma_max (the sidebar's rho sets the one, Pascanu's threshold is about the
+    other)."""
     p = scene.params
     fig = figs.singular_values_figure(run.svals, run.thresholds, p.kind, p.nonlinearity)
     show_figure(fig, key="grad_spectrum", height=480)
+    st.markdown(spectrum_words(scene))
+
+
+def spectrum_numbers(scene: Scene) -> dict[str, tuple[float, float]]:
+    """Block -> (spectral radius, sigma_max) of this run's recurrent weights."""
+    p = scene.params
+    return {
+        b: (
+            gradients.spectral_radius(p.W_hh[p.block(b)]),
+            gradients.singular_values(p.W_hh[p.block(b)])[0],
+        )
+        for b in BLOCKS[p.kind]
+    }
+
+
+def spectrum_words(scene: Scene) -> str:
+    """The two sizes of W_hh side by side, in words."""
+    parts = []
+    for b, (radius, top) in spectrum_numbers(scene).items():
+        name = "$W_{hh}$" if b == "a" else f"$W_{{h{b}}}$"
+        parts.append(
+            f"{name}: spectral radius $\\max|\\lambda|$ = **{radius:.3g}**, "
+            f"$\\sigma_{{\\max}}$ = **{top:.3g}**"
+        )
+    return (
+        "**This run's** " + "; ".join(parts) + ". The threshold is about $\\sigma_{\\max}$, "
+        "the most any vector is stretched; ρ in the sidebar sets the spectral radius. The two "
+        "agree for *orthogonal* and *identity*; for a *Gaussian* matrix $\\sigma_{\\max}$ is "
+        "about twice the spectral radius."
+    )
 
 
 def _scaled(g: np.ndarray) -> tuple[np.ndarray, float]:
@@ -275,3 +332,124 @@ def clipping_panel(run: GradientRun, theta: float | None) -> None:
     cols[0].metric("‖g‖", figs.sci(norms["g"]))
     cols[1].metric("cos(g, norm-clipped)", f"{gradients.cosine(u, clipped['norm']):.4f}")
     cols[2].metric("cos(g, element-clipped)", f"{gradients.cosine(u, clipped['elem']):.4f}")
+    st.markdown(global_norm_words(run, theta))
+    st.markdown(adam_words(run, theta))
+
+
+def global_norm_words(run: GradientRun, theta: float) -> str:
+    """Norm clipping acts on one norm over every weight, as torch's clip_grad_norm_ does."""
+    u, s = _scaled(run.g)
+    total, sizes, start = gradients.norm(u) * s, {}, 0
+    for name, shape in run.parts:
+        size = int(np.prod(shape))
+        sizes[name] = gradients.norm(u[start : start + size]) * s
+        start += size
+    big = max(sizes, key=sizes.get)
+    factor = min(1.0, theta / total) if total > 0 else 1.0
+    base, _, sub = big.partition("_")
+    return (
+        f"**One global norm.** ‖g‖ = {figs.sci(total)} is the norm of all {run.g.size:,} "
+        f"weight gradients of the {len(run.parts)} tensors taken together, as "
+        "`torch.nn.utils.clip_grad_norm_` computes it (the largest single tensor, "
+        f"${base}_{{{sub}}}$, has norm {figs.sci(sizes[big])}). Norm clipping multiplies every "
+        f"tensor by the same factor, here {figs.sci(factor)}, so the direction of the whole "
+        "update is kept; clipping each tensor on its own would turn it."
+    )
+
+
+def adam_words(run: GradientRun, theta: float, before: int = 20, after: int = 10) -> str:
+    """What clipping does under Adam, with this run's g as a spike among norm-1 gradients."""
+    u, s = _scaled(run.g)
+    size = gradients.norm(u) * s
+    if not 0 < size < np.inf:
+        return ""
+    ordinary = u / gradients.norm(u)  # this direction, norm 1
+    spikes = {"raw": ordinary * size, "clipped": ordinary * min(size, theta)}
+    steps = {
+        k: gradients.adam_update_norms([ordinary] * before + [g] + [ordinary] * after)
+        for k, g in spikes.items()
+    }
+    usual = steps["raw"][before - 1]
+    first = {k: gradients.adam_update_norms([g])[0] for k, g in spikes.items()}
+    late = {k: v[-1] / usual for k, v in steps.items()}
+    return (
+        "**With Adam** each weight's step is divided by the running size of its own gradient, "
+        "so the step barely depends on the gradient's scale: Adam's first step from this g and "
+        f"from the clipped g differ by a factor of {first['raw'] / first['clipped']:.4f}. "
+        "Clipping still matters after a spike: the spike stays in Adam's running averages. "
+        f"If this g (‖g‖ = {figs.sci(size)}) came after {before} gradients of norm 1 pointing "
+        f"the same way, the step {after} updates later is {figs.sci(late['raw'])} × the usual "
+        f"step without clipping and {figs.sci(late['clipped'])} × with θ = {theta:g}."
+    )
+
+
+def _setting_numbers(key: str, k: int, setting: Setting) -> dict[str, str]:
+    scene = make_scene(setting.config())
+    jac = gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
+    rate = gradients.step_rate(jac)
+    out = {
+        f"{key}{k}_rate": rate_label(rate),
+        f"{key}{k}_gain": figs.sci(jac[0]),
+        f"{key}{k}_regime": gradients.regime(jac).upper(),
+    }
+    if scene.params.kind == "lstm":
+        route = gradients.lstm_cell_route(scene.params, scene.trace)
+        others = gradients.jacobians(scene.params, scene.trace)[0] - route.jac
+        out |= {
+            f"{key}{k}_keep": figs.sci(np.median(route.keep)),
+            f"{key}{k}_entry": f"{route.entry:.2g}",
+            f"{key}{k}_exit": figs.sci(np.median(route.exit)),
+            f"{key}{k}_route": figs.sci(route.gain),
+            f"{key}{k}_others": figs.sci(gradients.spectral_norms(others[None])[0]),
+        }
+    return out
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def tip_numbers() -> dict[str, str]:
+    """Every number the "what to try" items quote, computed at their settings (once per
+    process): ``{tip}{k}_rate``, ``_gain``, ``_regime`` and, for the LSTM, the cell route."""
+    out = {}
+    for key, settings in GRADIENT_TIPS.items():
+        for k, setting in enumerate(settings):
+            out |= _setting_numbers(key, k, setting)
+    rho = float(GRADIENT_TIPS["not_tight"][1].params["rho"])
+    h = gradients.tanh_fixed_point(rho)
+    out |= {"fixed_h": f"{h:.3f}", "fixed_slope": f"{rho * (1 - h * h):.2f}"}
+    return out
+
+
+def fill(text: str, numbers: dict[str, str]) -> str:
+    """``text`` with every «name» replaced by its computed number (a missing name raises)."""
+    return re.sub(r"«(\w+)»", lambda m: numbers[m[1]], text)
+
+
+def _apply(setting: Setting) -> None:
+    """Move the sidebar to a setting: its values, every other control at the page's default."""
+    cfg = setting.config()
+    for key in ("source", "seq_len", "cell", "weights", "hidden_size", "seed", "activation"):
+        st.session_state[key] = getattr(cfg, key)
+    st.session_state["init"], st.session_state["rho"] = cfg.init, cfg.rho
+    fb, clip = cfg.forget_bias, cfg.clip
+    st.session_state["forget_bias"] = "random" if fb is None else f"{fb:g}"
+    st.session_state["clip"] = "off" if clip is None else f"{clip:g}"
+
+
+def what_to_try(items: list[tuple[str, str | None]]) -> None:
+    """The page's experiments, numbers filled in, each with buttons that switch to it."""
+    numbers = tip_numbers()
+    with st.container(border=True):
+        st.markdown("**What to try**")
+        for n, (text, key) in enumerate(items, 1):
+            st.markdown(f"{n}. " + fill(text, numbers))
+            settings = GRADIENT_TIPS.get(key, ()) if key else ()
+            if settings:
+                for col, (k, s) in zip(st.columns(len(settings)), enumerate(settings), strict=True):
+                    col.button(
+                        s.label,
+                        key=f"try_{key}_{k}",
+                        icon=":material/play_arrow:",
+                        on_click=_apply,
+                        args=(s,),
+                        width="stretch",
+                    )
