@@ -53,9 +53,10 @@ GLOSSARY = [
     ),
     (
         "Backprop through time (BPTT)",
-        "Run the chain forwards, then send the error backwards through every step.",
-        r"\frac{\partial h_T}{\partial h_t}"
-        r" = \prod_{k=t+1}^{T} \frac{\partial h_k}{\partial h_{k-1}}",
+        "Run the chain forwards, then send the error backwards through every step. The "
+        "Jacobians multiply in order, the last step's on the left: matrices do not commute.",
+        r"\frac{\partial h_T}{\partial h_t} = \frac{\partial h_T}{\partial h_{T-1}}"
+        r" \cdots \frac{\partial h_{t+1}}{\partial h_t}",
     ),
     (
         "Gates",

@@ -40,8 +40,7 @@ with saturation:
         note="**Shut, open, or listening?** One marker per gate and unit: how often it is "
         "below 0.1 (shut) and above 0.9 (wide open) in this sequence. A forget gate high on the "
         "left edge is nearly always open: an **integrator** that keeps adding to its memory. "
-        "Gates in the bottom-left corner follow the input. Random weights keep most gates "
-        "near 0.5.",
+        + gates.corner_words(scene),
     )
 with memory:
     gates.forget_memory(

@@ -61,8 +61,8 @@ ui.what_to_try(
         "it changes slowly.",
         "Raise **H** from 16 to 64 and watch the parameter counts grow with H²; the ratio "
         "GRU : LSTM stays 3 : 4.",
-        "With random weights, add a character the text does not have yet (say **!**): D "
-        "grows by one, and so does every count.",
+        "With random weights, add a character the text does not have yet (say **!**): "
+        + gates.growth_words(scene),
         "Compare the equations below with the LSTM page: one state, and z does the jobs of "
         "both f and i (keep $z$, write $1 - z$).",
     ]

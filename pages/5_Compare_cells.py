@@ -54,5 +54,6 @@ ui.explain(STATES)
 
 st.header("Parameters")
 cmp.param_counts(scenes)
+ui.explain(cmp.choice_words(scenes))
 ui.what_to_try(TRY)
 ui.scene_link()

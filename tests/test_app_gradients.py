@@ -31,6 +31,11 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def banner(at: AppTest) -> str:
+    """The regime badge alone (the what-to-try items name regimes too)."""
+    return next(m.value for m in at.markdown if m.value.startswith("## :"))
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -159,3 +164,56 @@ def test_trained_weights_run_cleanly():
     names = [tr["name"] for tr in chart(at, "grad_spectrum")["data"]]
     assert len(names) == 4
     assert metrics(at)["Pascanu's bound"] == "—"
+
+
+def test_banner_judges_the_rate_and_shows_the_gain_beside_it():
+    # the page's own tip: a gain of ~77 at T = 40 is 1.115 per step, exploding
+    at = run(source="sine", init="orthogonal", rho="1.5")
+    assert not at.exception
+    assert "EXPLODING" in banner(at)
+    scene = make_scene(RunConfig(source="sine", init="orthogonal", rho=1.5))
+    jac = gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
+    shown = metrics(at)
+    assert (
+        shown[next(k for k in shown if "rate per step" in k)] == f"{gradients.step_rate(jac):.3g}"
+    )
+    assert shown[next(k for k in shown if "gain" in k)] == sci(jac[0])
+
+
+@pytest.mark.parametrize("T", ["40", "100"])
+def test_linear_rho_09_is_vanishing_at_every_T(T):
+    at = run(source="sine", activation="linear", init="orthogonal", rho="0.9", seq_len=T)
+    assert "VANISHING" in banner(at)
+
+
+def test_tip_buttons_switch_to_the_remedies():
+    at = run()
+    assert "VANISHING" in banner(at)
+    at.button(key="try_remedy_1").click().run()  # identity, rho = 1 (IRNN)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="init").value == "identity"
+    assert at.slider(key="rho").value == 1.0
+    assert "STABLE" in banner(at)
+    at.button(key="try_forget_bias_1").click().run()  # LSTM, b_f = 5, T = 200
+    assert at.radio(key="cell").value == "lstm"
+    assert at.select_slider(key="forget_bias").value == "5"
+    assert "STABLE" in banner(at)
+
+
+def test_loss_help_names_the_readout_used():
+    at = run()
+    loss = next(m for m in at.metric if m.label == "loss L")
+    assert "random linear readout" in loss.proto.help
+    at = run(cell="lstm")
+    at.selectbox(key="weights").set_value("char-lstm").run()
+    loss = next(m for m in at.metric if m.label == "loss L")
+    assert "trained model's own readout" in loss.proto.help and "random" not in loss.proto.help
+
+
+def test_spectrum_shows_radius_and_sigma_max_of_this_run():
+    at = run(init="gaussian", rho="1.0")
+    scene = make_scene(RunConfig(init="gaussian", rho=1.0))
+    radius = gradients.spectral_radius(scene.params.W_hh)
+    top = gradients.singular_values(scene.params.W_hh)[0]
+    text = markdown(at)
+    assert f"**{radius:.3g}**" in text and f"**{top:.3g}**" in text

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import streamlit as st
 
 from explainer import gradients
 from explainer.cells import BLOCKS, n_params
 from explainer.figures import gates, gru, lstm
 from explainer.scene import Scene
+from explainer.ui.cache import cached_scene
 from explainer.ui.panels import explain, show_animated, show_figure
 from explainer.ui.view import time_cursor, unit_picker
 
@@ -133,3 +135,37 @@ def param_latex(D: int, H: int) -> str:
         for k in ("rnn", "gru", "lstm")
     ]
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def never_saturated_share(scene: Scene) -> float:
+    """Share of this run's (gate, unit) pairs that are never below 0.1 nor above 0.9: the
+    bottom-left corner of the saturation plot."""
+    tr = scene.trace
+    shares = gates.saturation(tr.gates, gates.SATURATING[tr.kind]).values()
+    corner = [(left == 0) & (right == 0) for left, right in shares]
+    return float(np.mean(np.concatenate(corner)))
+
+
+def corner_words(scene: Scene) -> str:
+    """What the bottom-left corner means, with this run's share and the random-weight share."""
+    here = never_saturated_share(scene)
+    words = (
+        "A gate in the **bottom-left corner** is never shut and never wide open. That alone "
+        "does not say it follows the input: a gate that hovers near 0.5 whatever comes in sits "
+        f"there too. Here {here:.0%} of the gates are in that corner"
+    )
+    if scene.cfg.weights != "random":
+        blank = cached_scene(scene.cfg.with_(weights="random"))
+        words += f"; with random weights (same input and seed) {never_saturated_share(blank):.0%}"
+    return words + ". To see which gates react to the input, follow a row in the heatmaps."
+
+
+def growth_words(scene: Scene) -> str:
+    """How much each count grows when the input gains one character (D -> D + 1)."""
+    D, H = scene.params.input_size, scene.params.hidden_size
+    grow = {k: n_params(k, D + 1, H) - n_params(k, D, H) for k in ("rnn", "gru", "lstm")}
+    return (
+        f"D grows by one and every block gains one input column of H weights: the counts grow "
+        f"by G · H = {grow['rnn']:,} / {grow['gru']:,} / {grow['lstm']:,} "
+        f"(RNN / GRU / LSTM, H = {H})."
+    )

@@ -390,7 +390,7 @@ def _setting_numbers(key: str, k: int, setting: Setting) -> dict[str, str]:
     out = {
         f"{key}{k}_rate": rate_label(rate),
         f"{key}{k}_gain": figs.sci(jac[0]),
-        f"{key}{k}_regime": gradients.regime(jac).upper(),
+        f"{key}{k}_regime": analyse(scene, jac).regime.upper(),
     }
     if scene.params.kind == "lstm":
         route = gradients.lstm_cell_route(scene.params, scene.trace)
