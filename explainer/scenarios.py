@@ -53,8 +53,7 @@ SCENARIOS = (
     Scenario(
         "Vanishing in a tanh RNN",
         "pages/4_Gradients_through_time.py",
-        "σ_max(W_hh) = 1 only caps each step's gain at 1; tanh' < 1 wherever the input "
-        "drives the units away from 0, so the signal from early steps fades away.",
+        "σ_max(W_hh) = 1 only caps each step's gain at 1; tanh' < 1 away from 0 makes it fade.",
         {"init": "orthogonal", "rho": "1.0", "source": "sine", "seq_len": "200"},
         regime="vanishing",
     ),

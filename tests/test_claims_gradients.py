@@ -336,3 +336,11 @@ def test_tip_text_has_no_typed_regime_words():
     # the regimes a tip names come from «key_regime», never typed in
     for text, _ in page_constant(GRADIENTS_PAGE, "TRY"):
         assert not re.search(r"\b(VANISHING|STABLE|EXPLODING)\b", text)
+
+
+def test_memory_formula_numbers_are_sigmoid_of_the_bias_to_the_50():
+    text = ui_gates.memory_latex()
+    for b, after in zip((0.0, 1.0, 5.0), (8.9e-16, 1.6e-7, 0.71), strict=True):
+        value = float(torch.sigmoid(torch.tensor(b, dtype=torch.float64)) ** 50)
+        assert value == pytest.approx(after, rel=0.02)
+    assert r"8.9 \times 10^{-16}" in text and r"1.6 \times 10^{-7}" in text and "0.71" in text

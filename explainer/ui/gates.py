@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from explainer import gradients
-from explainer.cells import BLOCKS, n_params
+from explainer.cells import BLOCKS, n_params, sigmoid
 from explainer.figures import gates, gru, lstm
 from explainer.scene import Scene
 from explainer.ui.cache import cached_scene
@@ -23,13 +23,27 @@ from explainer.ui.panels import explain, show_animated, show_figure
 from explainer.ui.view import time_cursor, unit_picker
 
 # the cell path alone, and what a forget bias b_f alone gives after 50 steps (f = sigma(b_f))
-MEMORY_LATEX = (
-    r"\begin{gathered}\frac{\partial c_T}{\partial c_{T-k}}\Big|_{\text{cell path}}"
-    r" = \prod_{s=T-k+1}^{T} f_s \\[4pt]"
-    r" \sigma(0)^{50} = 0.5^{50} \approx 9 \times 10^{-16} \\"
-    r" \sigma(1)^{50} \approx 0.73^{50} \approx 1.6 \times 10^{-7} \\"
-    r" \sigma(5)^{50} \approx 0.9933^{50} \approx 0.71\end{gathered}"
-)
+MEMORY_BIASES, MEMORY_STEPS = (0.0, 1.0, 5.0), 50
+
+
+def memory_latex(biases=MEMORY_BIASES, k: int = MEMORY_STEPS) -> str:
+    """The cell-path product, then sigma(b_f)^k for a few biases, computed."""
+
+    def power_of_ten(v: float) -> str:
+        exponent = int(np.floor(np.log10(v)))
+        if -2 <= exponent <= 0:
+            return f"{v:.2g}"
+        return rf"{v / 10.0**exponent:.2g} \times 10^{{{exponent}}}"
+
+    rows = [
+        rf" \sigma({b:g})^{{{k}}} \approx {sigmoid(np.float64(b)):.4g}^{{{k}}}"
+        rf" \approx {power_of_ten(sigmoid(np.float64(b)) ** k)}"
+        for b in biases
+    ]
+    return (
+        r"\begin{gathered}\frac{\partial c_T}{\partial c_{T-k}}\Big|_{\text{cell path}}"
+        r" = \prod_{s=T-k+1}^{T} f_s \\[4pt]" + r" \\".join(rows) + r"\end{gathered}"
+    )
 
 
 @contextmanager
@@ -89,7 +103,7 @@ def forget_memory(scene: Scene, j: int, note: str = "") -> None:
     show_figure(lstm.memory_figure(products, b_f, j), key="gates_memory")
     if note:
         explain(note)
-    st.latex(MEMORY_LATEX)
+    st.latex(memory_latex())
     st.caption(
         "Jozefowicz, Zaremba & Sutskever (2015), *An Empirical Exploration of Recurrent Network "
         "Architectures*, advise a forget-gate bias of 1. PyTorch draws it like every other "

@@ -159,10 +159,10 @@ def regime_banner(run: GradientRun, scene: Scene) -> None:
         "The label is judged on it. " + band_words(),
     )
     cols[1].metric(
-        rf"gain $\|\partial h_T / \partial h_0\|$, T = {run.T}",
+        f"gain over T = {run.T}",
         figs.sci(run.gain),
-        help="How much a nudge to h_0 moves h_T (largest singular value of the Jacobian): "
-        "the rate to the power T, so it depends on T.",
+        help="‖∂h_T/∂h_0‖: how much a nudge to h_0 moves h_T (largest singular value of the "
+        "Jacobian). It is the rate to the power T, so it depends on T.",
     )
     cols[2].metric(
         r"$\sigma_{\max}(W_{hh})$",
@@ -372,11 +372,18 @@ def adam_words(run: GradientRun, theta: float, before: int = 20, after: int = 10
     usual = steps["raw"][before - 1]
     first = {k: gradients.adam_update_norms([g])[0] for k, g in spikes.items()}
     late = {k: v[-1] / usual for k, v in steps.items()}
-    return (
+    words = (
         "**With Adam** each weight's step is divided by the running size of its own gradient, "
         "so the step barely depends on the gradient's scale: Adam's first step from this g and "
         f"from the clipped g differ by a factor of {first['raw'] / first['clipped']:.4f}. "
         "Clipping still matters after a spike: the spike stays in Adam's running averages. "
+    )
+    if size <= theta:
+        return words + (
+            f"This g is below θ = {theta:g}, so clipping leaves it alone; the *Clipping* item "
+            "in What to try below has a spike."
+        )
+    return words + (
         f"If this g (‖g‖ = {figs.sci(size)}) came after {before} gradients of norm 1 pointing "
         f"the same way, the step {after} updates later is {figs.sci(late['raw'])} × the usual "
         f"step without clipping and {figs.sci(late['clipped'])} × with θ = {theta:g}."

@@ -107,7 +107,9 @@ def _extra_controls(extras: tuple[str, ...], cell: str) -> dict:
             0.05,
             key="rho",
             help="Orthogonal and identity: every singular value is ρ. "
-            "Gaussian: spectral radius close to ρ. PyTorch default ignores ρ.",
+            "Gaussian: spectral radius close to ρ, but the largest singular value σ_max, which "
+            "the gradient thresholds are about, is near 2ρ (the gradients page shows both for "
+            "this run). PyTorch default ignores ρ.",
             **BOUND,
         )
     if "forget_bias" in extras and cell == "lstm":
