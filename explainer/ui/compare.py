@@ -108,10 +108,11 @@ def param_counts(scenes: dict[str, Scene]) -> None:
     sizes = {(s.params.hidden_size, s.params.input_size) for s in scenes.values()}
     # the numbers go in the formula when every cell has the same H and D
     H, D = next(iter(sizes)) if len(sizes) == 1 else ("H", "D")
+    # two lines, so the formula fits a projector's width
     st.latex(
-        r"\#\text{params} = G\,(H D + H^2 + 2H)"
-        rf"\quad H = {H},\ D = {D}"
-        r"\quad G = 1\ \text{(RNN)},\ 4\ \text{(LSTM)},\ 3\ \text{(GRU)}"
+        r"\begin{gathered}\#\text{params} = G\,(H D + H^2 + 2H)"
+        rf"\quad H = {H},\ D = {D} \\"
+        r"G = 1\ \text{(RNN)},\ 4\ \text{(LSTM)},\ 3\ \text{(GRU)}\end{gathered}"
     )
 
 

@@ -179,7 +179,7 @@ def growth_words(scene: Scene) -> str:
     D, H = scene.params.input_size, scene.params.hidden_size
     grow = {k: n_params(k, D + 1, H) - n_params(k, D, H) for k in ("rnn", "gru", "lstm")}
     return (
-        f"D grows by one and every block gains one input column of H weights: the counts grow "
-        f"by G · H = {grow['rnn']:,} / {grow['gru']:,} / {grow['lstm']:,} "
-        f"(RNN / GRU / LSTM, H = {H})."
+        "D grows by one and every block gains one input column of H weights, so each count "
+        f"grows by G · H: {grow['rnn']:,} / {grow['gru']:,} / {grow['lstm']:,} "
+        f"(RNN / GRU / LSTM) at this H = {H}."
     )
