@@ -279,11 +279,18 @@ def spectrum_words(scene: Scene) -> str:
             f"{name}: spectral radius $\\max|\\lambda|$ = **{radius:.3g}**, "
             f"$\\sigma_{{\\max}}$ = **{top:.3g}**"
         )
+    cfg = scene.cfg
+    if cfg.weights != "random":
+        rho = "ρ in the sidebar does not apply to trained weights"
+    elif cfg.init == "pytorch":
+        rho = "PyTorch's init ignores ρ in the sidebar"
+    else:
+        rho = "ρ in the sidebar sets the spectral radius"
     return (
         "**This run's** " + "; ".join(parts) + ". The threshold is about $\\sigma_{\\max}$, "
-        "the most any vector is stretched; ρ in the sidebar sets the spectral radius. The two "
-        "agree for *orthogonal* and *identity*; for a *Gaussian* matrix $\\sigma_{\\max}$ is "
-        "about twice the spectral radius."
+        f"the most any vector is stretched; {rho}. The two agree for *orthogonal* and "
+        "*identity*; for a *Gaussian* matrix $\\sigma_{\\max}$ is about twice the spectral "
+        "radius."
     )
 
 
@@ -353,7 +360,7 @@ def global_norm_words(run: GradientRun, theta: float) -> str:
         "`torch.nn.utils.clip_grad_norm_` computes it (the largest single tensor, "
         f"${base}_{{{sub}}}$, has norm {figs.sci(sizes[big])}). Norm clipping multiplies every "
         f"tensor by the same factor, here {figs.sci(factor)}, so the direction of the whole "
-        "update is kept; clipping each tensor on its own would turn it."
+        "update is kept; clipping each tensor on its own could turn it."
     )
 
 
