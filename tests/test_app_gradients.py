@@ -174,9 +174,7 @@ def test_banner_judges_the_rate_and_shows_the_gain_beside_it():
     scene = make_scene(RunConfig(source="sine", init="orthogonal", rho=1.5))
     jac = gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
     shown = metrics(at)
-    assert (
-        shown[next(k for k in shown if "rate per step" in k)] == f"{gradients.step_rate(jac):.3g}"
-    )
+    assert shown[next(k for k in shown if "per step" in k)] == f"{gradients.step_rate(jac):.3g}"
     assert shown[next(k for k in shown if "gain" in k)] == sci(jac[0])
 
 

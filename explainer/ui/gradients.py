@@ -146,20 +146,20 @@ def rate_label(rate: float) -> str:
 def regime_banner(run: GradientRun, scene: Scene) -> None:
     """The regime in big coloured letters, judged on the rate per step; the gain beside it."""
     colour = REGIME_COLOURS[run.regime]
-    left, *cols = st.columns([1.4, 1, 1, 1], vertical_alignment="center")
+    left, *cols = st.columns([1.7, 1, 1, 1], vertical_alignment="center")
     with left:
         st.markdown(f"## :{colour}-background[{run.regime.upper()}]")
         st.caption(REGIME_WORDS[run.regime])
     top = max(float(s[0]) for s in run.svals.values())
     limit = min(run.thresholds.values()) if scene.params.kind == "rnn" else 1.0
     cols[0].metric(
-        r"rate per step $\hat\eta$",
+        r"$\hat\eta$ per step",
         rate_label(run.rate),
         help="gain^(1/T): the factor each step multiplies by, on average (the geometric mean). "
         "The label is judged on it. " + band_words(),
     )
     cols[1].metric(
-        f"gain over T = {run.T}",
+        f"gain, T = {run.T}",
         figs.sci(run.gain),
         help="‖∂h_T/∂h_0‖: how much a nudge to h_0 moves h_T (largest singular value of the "
         "Jacobian). It is the rate to the power T, so it depends on T.",
