@@ -1,5 +1,5 @@
-"""Runs shared across sessions, and what the page reads off them: a bounded store of runs by
-config, recorded histories of the shipped models, text a char model writes, forecasts.
+"""Runs and what the page reads off them: training jobs for the queue, a bounded read-only store
+of finished runs, recorded histories of the shipped models, text a char model writes, forecasts.
 
 torch is imported only where a network is run.
 """
@@ -12,38 +12,82 @@ from dataclasses import asdict
 
 import numpy as np
 
-from explainer import pretrained, train
+from explainer import jobs, pretrained, train
 from explainer.trainsets import TaskData
 
 
-class RunStore:
-    """At most ``max_runs`` runs (least recently used dropped first), shared by every session,
-    and at most ``max_training`` of them training at once, so a class pressing Train together
-    cannot starve the pages of CPU."""
+class FinishedRuns:
+    """Runs trained from their seed for a whole click's budget without a stop, shared by every
+    session and read-only: at most ``max_runs`` (least recently used dropped first), and each
+    ``get`` hands out a private copy. Training on one thread is deterministic, so a student
+    served from here gets exactly the run they would have trained."""
 
-    def __init__(self, max_runs: int = 16, max_training: int = 2) -> None:
-        self._runs: OrderedDict[train.TrainConfig, train.Run] = OrderedDict()
+    def __init__(self, max_runs: int = 8) -> None:
+        self._runs: OrderedDict[tuple, train.Run] = OrderedDict()
         self._lock = threading.Lock()
-        self.slots = threading.BoundedSemaphore(max_training)
         self.max_runs = max_runs
 
-    def peek(self, cfg: train.TrainConfig) -> train.Run | None:
-        """The run for ``cfg`` if one exists (never builds networks, never imports torch)."""
+    def put(self, run: train.Run, steps: int) -> None:
+        copy = train.clone_run(run)
         with self._lock:
-            run = self._runs.get(cfg)
-            if run is not None:
-                self._runs.move_to_end(cfg)
-            return run
+            self._runs[(run.cfg, steps)] = copy
+            self._runs.move_to_end((run.cfg, steps))
+            while len(self._runs) > self.max_runs:
+                self._runs.popitem(last=False)
 
-    def get(self, cfg: train.TrainConfig, data: TaskData) -> train.Run:
-        """The run for ``cfg``, created (untrained) if needed."""
+    def get(self, cfg: train.TrainConfig, steps: int) -> train.Run | None:
         with self._lock:
-            if cfg not in self._runs:
-                self._runs[cfg] = train.new_run(cfg, data)
-                while len(self._runs) > self.max_runs:
-                    self._runs.popitem(last=False)
-            self._runs.move_to_end(cfg)
-            return self._runs[cfg]
+            run = self._runs.get((cfg, steps))
+            if run is not None:
+                self._runs.move_to_end((cfg, steps))
+        return None if run is None else train.clone_run(run)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+
+def rate_key(cfg: train.TrainConfig) -> tuple:
+    """What the time of a step depends on (not the seed, learning rate or optimiser)."""
+    return (cfg.task, cfg.data, cfg.seq_len, cfg.hidden_size, cfg.batch_size, cfg.cells)
+
+
+class TrainingJob(jobs.Job):
+    """A queue job that trains ``run`` in place from ``first_step`` up to ``target``."""
+
+    def __init__(self, run: train.Run, steps: int, max_seconds: float, finished: FinishedRuns):
+        self.run, self.first_step, self.target = run, run.step, run.step + steps
+        self.finished_runs = finished
+        fresh = (run.cfg, steps) if run.step == 0 else None
+        super().__init__(self._train, steps, rate_key(run.cfg), fresh, max_seconds)
+
+    def serve_finished(self) -> bool:
+        """From the seed, copy an identical run that trained every step, without queueing (the
+        job ends as "cached"); False if there is none."""
+        if not self._copy_finished():
+            return False
+        self._end("cached")
+        return True
+
+    def _copy_finished(self) -> bool:
+        hit = self.finished_runs.get(self.run.cfg, self.steps) if self.same_as else None
+        if hit is not None:
+            with self.run.lock:
+                self.run.cells, self.run.step, self.run.seconds = hit.cells, hit.step, hit.seconds
+        return hit is not None
+
+    def _train(self, job: jobs.Job) -> str:
+        """An identical finished run if one appeared while this job waited; otherwise train, and
+        keep a run from its seed that trained every step for others."""
+        if self._copy_finished():
+            return "cached"
+        run, steps = self.run, self.steps
+        reason = train.train(
+            run, steps, self.max_seconds, lambda r, n: self.progress(n), 0.2, stop=self.stopping
+        )
+        self.progress(run.step - self.first_step)
+        if self.same_as and reason == "steps":
+            self.finished_runs.put(run, steps)
+        return reason
 
 
 def reset(run: train.Run) -> None:

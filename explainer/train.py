@@ -13,6 +13,7 @@ PyTorch docs for torch.nn.RNN/LSTM/GRU and torch.nn.utils.clip_grad_norm_.
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -30,7 +31,7 @@ from explainer.trainsets import Batch, TaskData
 # (and is also the fastest setting for these small matrices)
 TORCH_THREADS = 1
 OPTIMIZERS = ("adam", "sgd")
-MAX_TOTAL_STEPS = 5000  # per run, so a shared run cannot grow without bound
+MAX_TOTAL_STEPS = 5000  # per run, so a run cannot grow without bound
 SPIKE_FACTOR = 10.0  # a gradient norm this many times the recent median is marked
 NAN_PATIENCE = 5  # non-finite steps in a row before a cell is declared diverged
 
@@ -163,8 +164,8 @@ class CellRun:
 
 @dataclass(eq=False)
 class Run:
-    """The three cells training on one config; ``lock`` keeps two sessions from training the
-    same (shared, cached) run at once."""
+    """The three cells training on one config; ``train`` holds ``lock`` during each step, so
+    another thread can read a consistent ``snapshot``."""
 
     cfg: TrainConfig
     data: TaskData
@@ -182,6 +183,27 @@ def new_run(cfg: TrainConfig, data: TaskData | None = None) -> Run:
         net = make_net(kind, data.input_size, cfg.hidden_size, data.output_size, cfg.seed)
         cells[kind] = CellRun(kind, net, Optimizer(net.parameters(), cfg.optimizer, cfg.lr))
     return Run(cfg, data, cells)
+
+
+def clone_run(run: Run) -> Run:
+    """An independent copy of ``run`` (networks, optimiser state, histories; the read-only
+    data is shared)."""
+    with run.lock:
+        cells = {k: copy.deepcopy(c) for k, c in run.cells.items()}
+        return Run(run.cfg, run.data, cells, run.step, run.seconds)
+
+
+def snapshot(run: Run) -> dict[str, History]:
+    """Copies of every cell's history, consistent even while another thread trains ``run``."""
+    with run.lock:
+        return {k: copy.deepcopy(c.history) for k, c in run.cells.items()}
+
+
+def warm_up() -> None:
+    """Import torch and take one step of each cell on a tiny batch, so the first real run pays
+    neither (the page starts this in the background when the server starts)."""
+    run = new_run(TrainConfig(seq_len=5, hidden_size=2, batch_size=2))
+    train(run, 1)
 
 
 def _tensors(b: Batch) -> tuple:
@@ -272,36 +294,43 @@ def train(
     on_progress: Callable[[Run, int], None] | None = None,
     every_seconds: float = 0.5,
     until: Callable[[Run], bool] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> str:
     """Train every live cell for up to ``max_steps`` steps or ``max_seconds``, whichever comes
-    first; returns why it stopped: "steps", "time", "limit", "diverged" or "target".
+    first; returns why it stopped: "steps", "time", "limit", "diverged", "target" or "stopped".
 
     ``on_progress(run, steps_done)`` runs at most every ``every_seconds`` between steps (it may
     raise to stop training: the run stays consistent); ``until(run)`` is checked after each
-    evaluation.
+    evaluation; ``stop()`` before each step. Each step holds ``run.lock``.
     """
     t0 = last = time.perf_counter()
     done, reason = 0, "steps"
     try:
-        if run.step == 0 and not any(c.history.val_step for c in run.cells.values()):
-            for c in run.cells.values():
-                evaluate(c, run.data, 0)
+        with run.lock:
+            if run.step == 0 and not any(c.history.val_step for c in run.cells.values()):
+                for c in run.cells.values():
+                    evaluate(c, run.data, 0)
         while done < max_steps:
+            if stop is not None and stop():
+                reason = "stopped"
+                break
             live = [c for c in run.cells.values() if not c.diverged]
             if run.step >= MAX_TOTAL_STEPS or not live:
                 reason = "limit" if live else "diverged"
                 break
-            batch = _tensors(run.data.batch(run.step))
-            for c in live:
-                train_step(c, batch, run.data, run.cfg.clip, run.step + 1)
-            run.step += 1
-            done += 1
-            if run.step % run.data.eval_every == 0:
+            with run.lock:
+                batch = _tensors(run.data.batch(run.step))
                 for c in live:
-                    evaluate(c, run.data, run.step)
-                if until is not None and until(run):
-                    reason = "target"
-                    break
+                    train_step(c, batch, run.data, run.cfg.clip, run.step + 1)
+                run.step += 1
+                done += 1
+                evaluated = run.step % run.data.eval_every == 0
+                if evaluated:
+                    for c in live:
+                        evaluate(c, run.data, run.step)
+            if evaluated and until is not None and until(run):
+                reason = "target"
+                break
             now = time.perf_counter()
             if now - t0 > max_seconds:
                 reason = "time"
@@ -311,7 +340,8 @@ def train(
                 on_progress(run, done)
     finally:
         run.seconds += time.perf_counter() - t0
-    for c in run.cells.values():
-        if c.history.val_step and c.history.val_step[-1] != run.step and not c.diverged:
-            evaluate(c, run.data, run.step)
+    with run.lock:
+        for c in run.cells.values():
+            if c.history.val_step and c.history.val_step[-1] != run.step and not c.diverged:
+                evaluate(c, run.data, run.step)
     return reason

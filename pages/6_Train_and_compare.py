@@ -25,10 +25,10 @@ if choice is not None:
     data = panel.task_data(cfg, payload)
 
     st.subheader("2. Train")
-    run = panel.training(cfg, data)
+    run, note = panel.training(cfg, data)
 
     st.subheader("3. Results")
-    results.results(cfg, data, run)
+    results.results(cfg, data, run, note)
 
 st.subheader("4. How far back can each cell remember?")
 results.sweep()

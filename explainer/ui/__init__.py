@@ -6,6 +6,7 @@ file of their own; nothing outside ``explainer/ui/``, ``Home.py`` and ``pages/``
 streamlit (ruff's banned-api rule).
 """
 
+from explainer.ui import preload
 from explainer.ui.cache import cached_scene
 from explainer.ui.panels import (
     conventions,
@@ -19,6 +20,8 @@ from explainer.ui.panels import (
 )
 from explainer.ui.sidebar import sidebar_config
 from explainer.ui.view import scene_or_stop, time_cursor, unit_picker
+
+preload.start()
 
 __all__ = [
     "cached_scene",

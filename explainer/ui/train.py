@@ -1,26 +1,32 @@
-"""Controls and the training loop of the train-and-compare page: settings bound to the URL, the
+"""Controls and the training flow of the train-and-compare page: settings bound to the URL, the
 data (shipped or uploaded, checked), and Train / +1 epoch / Stop / Start over with a progress
 bar. Results are drawn by ``explainer.ui.train_results``.
 
-Runs live in one bounded store shared by every session (``st.cache_resource``), keyed on the
-frozen ``TrainConfig``: a configuration trained once is there for everyone, and a click trains
-for at most ``STEPS_PER_CLICK`` steps or ``SECONDS_PER_CLICK`` seconds.
+A run belongs to the student who started it (their session state); a click queues a job on the
+server's training queue (``explainer.jobs``: a few runs at once, the rest in line with their
+place and an estimated wait), and a fragment redraws the progress every ``TICK`` seconds while
+it trains. Identical runs finished from their seed come from a shared read-only store.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
+from collections import OrderedDict
 
 import streamlit as st
 
-from explainer import datasets, runs, train, trainsets
+from explainer import datasets, jobs, runs, train, trainsets
 from explainer.figures import training as figures
 from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
 
-STEPS_PER_CLICK = 500
-SECONDS_PER_CLICK = 30.0
+# one click trains the lesson's 1000 steps (the recorded runs'); the time bound covers that with
+# room to spare (about 60 s at the defaults on a busy 2-core server, 230 s at T = 200)
+STEPS_PER_CLICK = 1000
+SECONDS_PER_CLICK = 300.0
+TICK = 1.0  # seconds between progress redraws while a run trains or waits
+RUNS_KEPT = 4  # a student's own runs (one per setting) kept in their session
+RUNS, JOB = "tr_my_runs", "tr_job"
 BOUND = dict(bind="query-params", persist_state="session")
 # (low, high, default) of T per task, each under its own URL key
 T_RANGE = {
@@ -54,9 +60,15 @@ OPTIMIZERS = {"Adam": "adam", "plain SGD": "sgd"}
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> runs.RunStore:
-    """Every session's runs (at most 8) and training slots (2 at once)."""
-    return runs.RunStore(max_runs=8, max_training=2)
+def queue() -> jobs.TrainQueue:
+    """The server's one training queue (``jobs.SLOTS`` at once, ``jobs.MAX_WAITING`` in line)."""
+    return jobs.TrainQueue(jobs.SLOTS, jobs.MAX_WAITING)
+
+
+@st.cache_resource(show_spinner=False)
+def finished() -> runs.FinishedRuns:
+    """Runs trained from their seed for a whole click, shared read-only by every session."""
+    return runs.FinishedRuns(max_runs=8)
 
 
 BY_REPR = by_repr(train.TrainConfig)
@@ -208,108 +220,216 @@ def data_choice(task: str) -> tuple[str, object] | None:
     return pick, None
 
 
-def _live(slot, run: train.Run, count: list[int]) -> None:
-    """The loss so far in ``slot``, replacing the last picture (each under a new key)."""
-    count[0] += 1
-    fig = figures.loss_curves(
-        {k: c.history for k, c in run.cells.items()},
-        run.data.baseline,
-        run.data.baseline_label,
-        log_y=run.data.loss == "mse",
-        title="live: loss while training",
+def _my_runs() -> OrderedDict:
+    """This student's runs by config (the latest ``RUNS_KEPT``), in their session only."""
+    return st.session_state.setdefault(RUNS, OrderedDict())
+
+
+def _keep(cfg: train.TrainConfig, run: train.Run) -> None:
+    mine = _my_runs()
+    mine[cfg] = run
+    mine.move_to_end(cfg)
+    while len(mine) > RUNS_KEPT:
+        mine.popitem(last=False)
+
+
+def _active() -> runs.TrainingJob | None:
+    """This student's job while it waits or trains."""
+    job = st.session_state.get(JOB)
+    return job if job is not None and not job.finished else None
+
+
+def _duration(secs: float) -> str:
+    secs = max(round(secs), 1)
+    return f"{secs} s" if secs < 60 else f"{secs // 60} min {secs % 60:02d} s"
+
+
+FULL = (
+    "The training queue is full: {waiting} runs are waiting for this server's {slots} training "
+    "slot{s}. Nothing was started: press ▶ Train again in a minute or two. The recorded results "
+    "below need no training."
+)
+
+
+def _on_train(cfg: train.TrainConfig, data: trainsets.TaskData, steps: int) -> None:
+    """Button callback: a job for this student's run of ``cfg`` (a fresh one if none), served at
+    once from the finished runs if an identical one is there, else queued."""
+    if _active() is not None:
+        return
+    run = _my_runs().get(cfg) or train.new_run(cfg, data)
+    _keep(cfg, run)
+    job = runs.TrainingJob(run, steps, SECONDS_PER_CLICK, finished())
+    if job.serve_finished() or queue().submit(job):
+        st.session_state[JOB] = job
+        return
+    running, waiting = queue().counts()
+    slots = queue().slots
+    st.session_state["tr_notice"] = FULL.format(waiting=waiting, slots=slots, s="s" * (slots > 1))
+
+
+def _on_stop() -> None:
+    job = _active()
+    if job is not None:
+        queue().cancel(job)
+
+
+def _on_over(cfg: train.TrainConfig) -> None:
+    if _active() is None:
+        _my_runs().pop(cfg, None)
+        st.session_state.pop(JOB, None)
+
+
+def _waiting(job: runs.TrainingJob, place: int) -> None:
+    q = queue()
+    eta = q.estimate(job)
+    when = (
+        f"Estimated start in about {_duration(eta)} (from the measured step times)."
+        if eta is not None
+        else "The wait is estimated once the first run ahead has been timed."
     )
-    with slot:
-        show_figure(fig, key=f"tr_live_{count[0]}", height=420)
+    st.progress(0.0, text=f"Waiting for a training slot: you are number {place} in line.")
+    st.caption(
+        f"This server trains {q.slots} run{'s' * (q.slots > 1)} at a time and the others wait "
+        f"their turn ({place - 1} ahead of you). {when} ■ Stop takes your run out of the line."
+    )
+
+
+def _running(job: runs.TrainingJob) -> None:
+    done, rate = job.done_steps, job.seconds_per_step()
+    left = f", about {_duration((job.steps - done) * rate)} left" if rate else ""
+    st.progress(
+        min(done / job.steps, 1.0),
+        text=f"Training: step {job.first_step + done} of {job.target} "
+        f"({_duration(job.elapsed())}{left})",
+    )
+    if done:
+        fig = figures.loss_curves(
+            train.snapshot(job.run),
+            job.run.data.baseline,
+            job.run.data.baseline_label,
+            log_y=job.run.data.loss == "mse",
+            title="live: loss while training",
+        )
+        show_figure(fig, key="tr_live", height=420)
+
+
+@st.fragment(run_every=TICK)
+def _progress() -> None:
+    """Where this student's job is: its place in line, or its progress and loss so far; when it
+    ends, the whole page redraws with its results."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        return
+    if job.finished:
+        st.rerun()
+    place = queue().position(job)
+    if place:
+        _waiting(job, place)
+    else:
+        _running(job)
+
+
+def _outcome(cfg: train.TrainConfig, run: train.Run | None) -> tuple[str, str] | None:
+    """What the student's run of ``cfg`` is, said plainly: (level, text), or None."""
+    if run is None or not run.step:
+        return None
+    job = st.session_state.get(JOB)
+    job = job if job is not None and job.run is run else None
+    reason = job.reason if job is not None else "steps"
+    partly = "these numbers are from a partly trained network, not the lesson's result."
+    if reason == "stopped":
+        return "warning", (
+            f"Stopped at step {run.step} of {job.target}: {partly} Press ▶ Train to go on from "
+            f"step {run.step}, or ↺ Start over to forget this run."
+        )
+    if reason == "time":
+        return "warning", (
+            f"Paused at step {run.step} of {job.target}: one click trains for at most "
+            f"{_duration(SECONDS_PER_CLICK)} on this shared server, so {partly} "
+            "Press ▶ Train to go on."
+        )
+    if reason == "cached":
+        return "info", (
+            f"Your run: {run.step} steps. This exact run (same settings, same seed) had already "
+            "been trained on this server, so it was copied for you: training is deterministic, "
+            "so it is exactly the run you would have trained."
+        )
+    if reason == "error":
+        return "error", f"Training failed ({job.error}); your run stopped at step {run.step}."
+    if reason in MESSAGES:
+        return "error", MESSAGES[reason]
+    if run.step < STEPS_PER_CLICK:
+        return "warning", (
+            f"Your run after {run.step} step{'s' * (run.step > 1)}: {partly} One ▶ Train click "
+            f"trains {STEPS_PER_CLICK} steps."
+        )
+    return "info", f"Your run: trained {run.step} steps ({run.seconds:.0f} s of computing)."
 
 
 MESSAGES = {
-    "steps": "Done: trained {done} steps.",
-    "target": "Done: reached the target.",
-    "time": "Paused after {secs:.0f} s, the time limit of one click (the server is shared). "
-    "Press ▶ Train to go on.",
     "limit": f"This run has trained {train.MAX_TOTAL_STEPS} steps, the most one run may. "
     "Press ↺ Start over or change a setting.",
     "diverged": "Every network diverged: its weights overflowed. Lower the learning rate or "
     "turn clipping on, then press ↺ Start over.",
 }
+BUSY = (
+    "Your run with these settings is training (progress above); its results replace these "
+    "when it ends."
+)
 
 
-def _train(run: train.Run, steps: int, bar) -> None:
-    """Train with a progress bar and a live loss chart; a click anywhere stops it."""
-    slots = store().slots
-    if not run.lock.acquire(blocking=False):
-        bar.empty()
-        st.info(
-            "Someone is training this exact configuration right now; press ▶ Train again "
-            "in a moment to see their progress."
-        )
-        return
-    if not slots.acquire(blocking=False):
-        run.lock.release()
-        bar.empty()
-        st.warning(
-            "The server is busy training for two other people. Try again in a moment; "
-            "the results below need no training."
-        )
-        return
-    try:
-        slot, count, t0, last = st.empty(), [0], time.perf_counter(), [0.0]
-
-        def on_progress(r: train.Run, done: int) -> None:
-            secs = time.perf_counter() - t0
-            text = f"Training: step {r.step} ({done} of {steps} this click, {secs:.0f} s)"
-            bar.progress(min(done / steps, 1.0), text=text)
-            if time.perf_counter() - last[0] > 2.0:
-                last[0] = time.perf_counter()
-                _live(slot, r, count)
-
-        reason = train.train(run, steps, SECONDS_PER_CLICK, on_progress)
-        slot.empty()
-        bar.progress(1.0, text=MESSAGES[reason].format(done=steps, secs=time.perf_counter() - t0))
-    finally:
-        slots.release()
-        run.lock.release()
-
-
-def training(cfg: train.TrainConfig, data: trainsets.TaskData) -> train.Run | None:
-    """The buttons, and training on ``data`` when one was pressed; returns the run for ``cfg``
-    if any."""
-    run = store().peek(cfg)
+def training(
+    cfg: train.TrainConfig, data: trainsets.TaskData
+) -> tuple[train.Run | None, tuple[str, str] | None]:
+    """The buttons and this student's job; returns their run of ``cfg`` to show (None while it
+    trains) and what it is, said plainly (level, text)."""
     go, epoch, stop, over = st.columns(4)
-    clicked_train = go.button(
+    job = _active()
+    n = data.steps_per_epoch
+    go.button(
         "▶ Train",
         type="primary",
         key="tr_go",
         width="stretch",
-        help=f"Up to {STEPS_PER_CLICK} steps or {SECONDS_PER_CLICK:.0f} s.",
+        disabled=job is not None,
+        on_click=_on_train,
+        args=(cfg, data, STEPS_PER_CLICK),
+        help=f"Trains your own three networks for {STEPS_PER_CLICK} steps (at most "
+        f"{_duration(SECONDS_PER_CLICK)}); when the server is busy, your run waits its turn.",
     )
-    n = data.steps_per_epoch
-    clicked_epoch = epoch.button(
+    epoch.button(
         f"+1 epoch ({n} step{'s' * (n > 1)})",
         key="tr_epoch",
         width="stretch",
+        disabled=job is not None,
+        on_click=_on_train,
+        args=(cfg, data, n),
         help="One more pass over the data.",
     )
     stop.button(
         "■ Stop",
         key="tr_stop",
         width="stretch",
-        help="Stops training at the next progress update; nothing is lost.",
+        disabled=job is None,
+        on_click=_on_stop,
+        help="Stops your run after the step it is on (what it learned stays), or takes it out "
+        "of the line.",
     )
-    clicked_over = over.button(
-        "↺ Start over", key="tr_reset", width="stretch", help="Fresh networks, same seed."
+    over.button(
+        "↺ Start over",
+        key="tr_reset",
+        width="stretch",
+        disabled=job is not None or cfg not in _my_runs(),
+        on_click=_on_over,
+        args=(cfg,),
+        help="Forget your run with these settings: fresh networks, same seed.",
     )
-    if clicked_over and run is not None and run.lock.acquire(blocking=False):
-        try:
-            runs.reset(run)
-        finally:
-            run.lock.release()
-    if clicked_train or clicked_epoch:
-        bar = st.progress(0.0, text="Starting (the first run loads torch)…")
-        run = store().get(cfg, data)
-        _train(run, STEPS_PER_CLICK if clicked_train else n, bar)
-    elif run is not None and run.step:
-        st.caption(
-            f"This configuration has trained {run.step} steps ({run.seconds:.0f} s of computing)."
-        )
-    return run
+    notice = st.session_state.pop("tr_notice", None)
+    if notice:
+        st.warning(notice)
+    run = _my_runs().get(cfg)
+    if job is not None:
+        _progress()
+        if job.run is run:
+            return None, ("info", BUSY)
+    return run, _outcome(cfg, run)

@@ -44,9 +44,9 @@ def _histories(cfg: train.TrainConfig, run: train.Run | None) -> tuple[dict, str
 
 def _state(run: train.Run | None, kind: str) -> tuple:
     """What the histories of ``kind`` depend on besides the config: nothing for the recorded
-    ones; for a live run its steps and seconds (both grow as it trains, and restart from 0
-    after ↺ Start over)."""
-    return (kind, run.step, run.seconds) if kind == "live" else (kind,)
+    ones; for a student's run, which run it is and its steps and seconds (both grow as it
+    trains)."""
+    return (kind, id(run), run.step, run.seconds) if kind == "live" else (kind,)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
@@ -173,14 +173,21 @@ def _extras(run: train.Run | None, data) -> None:
         st.dataframe(rows, hide_index=True)
 
 
-def results(cfg: train.TrainConfig, data: TaskData, run: train.Run | None) -> None:
-    """Everything a run recorded, or the recorded run of the shipped models for these settings."""
+def results(
+    cfg: train.TrainConfig, data: TaskData, run: train.Run | None, note: tuple | None = None
+) -> None:
+    """The student's own run, else the recorded run of the shipped models for these settings;
+    ``note`` (level, text) says what the run is (stopped, partly trained, training)."""
     histories, kind = _histories(cfg, run)
+    if note is not None:
+        level, words = note
+        {"info": st.info, "warning": st.warning, "error": st.error}[level](words)
     if not histories:
-        st.info(
-            "Nothing trained yet with these settings. Press **▶ Train**: the vanilla RNN, the "
-            "LSTM and the GRU start from the same seed and see the same batches.",
-        )
+        if note is None:
+            st.info(
+                "Nothing trained yet with these settings. Press **▶ Train**: the vanilla RNN, "
+                "the LSTM and the GRU start from the same seed and see the same batches.",
+            )
         return
     if kind == "recorded":
         steps = max(h.val_step[-1] for h in histories.values())
