@@ -176,7 +176,10 @@ class TrainQueue:
 
     def _work(self) -> None:
         try:  # linux: a thread's own nice value (lower priority for this thread only)
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
+            tid = threading.get_native_id()
+            os.setpriority(
+                os.PRIO_PROCESS, tid, min(os.getpriority(os.PRIO_PROCESS, tid) + self.nice, 19)
+            )
         except (AttributeError, OSError):
             pass
         while True:

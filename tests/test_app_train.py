@@ -1,7 +1,10 @@
 """The train-and-compare page in-process under AppTest: recorded results on load, training on
-click, every task, uploads with bad files, deep links; and the sidebar's weights select."""
+click, every task, uploads with bad files, deep links; and the sidebar's weights select.
+Training in a class (each student's own run, the queue, stop messages, torch preloaded) is in
+``test_app_train_class.py``."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +41,15 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+def click_and_finish(at: AppTest, key: str, timeout: float = 120) -> AppTest:
+    """Click a training button, wait for this session's job, then rerun as the page's progress
+    fragment does when a job ends."""
+    at.button(key=key).click().run()
+    job = ok(at).session_state["tr_job"]
+    assert job.wait(timeout), "training did not finish"
+    return ok(at.run())
+
+
 def test_defaults_show_the_recorded_run_and_the_sweep_without_training():
     at = ok(run())
     assert [t.value for t in at.title] == ["Train and compare"]
@@ -51,15 +63,21 @@ def test_defaults_show_the_recorded_run_and_the_sweep_without_training():
 def test_one_epoch_trains_and_shows_live_results():
     at = run(**SMALL)
     assert "Nothing trained yet" in text(at)
+    assert [b.disabled for b in at.button] == [False, False, True, True]
     at.button(key="tr_epoch").click().run()
-    ok(at)
-    assert at.get("progress")[0].proto.text == "Done: trained 100 steps."
-    assert "Recorded" not in text(at) and len(at.metric) == 3
+    job = ok(at).session_state["tr_job"]
+    assert at.get("progress") or job.finished  # its place in line or its progress
+    assert [b.disabled for b in at.button][:2] == [True, True]
+    assert job.wait(120)
+    at.run()
+    assert "Your run after 100 steps: these numbers are from a partly trained network" in (
+        ok(at).warning[0].value
+    )
+    assert "Recorded" not in text(at) and len(at.metric) == 3 and not at.get("progress")
     loss = json.loads([c for c in at.get("plotly_chart") if c.proto.id.endswith("tr_loss")][0]
                       .proto.spec)  # fmt: skip
     assert max(loss["data"][1]["x"]) == 100
-    at.run()
-    assert "This configuration has trained 100 steps" in text(ok(at))
+    assert [b.disabled for b in at.button] == [False, False, True, False]
     at.button(key="tr_reset").click().run()
     assert "Nothing trained yet" in ok(at).info[0].value
 
@@ -79,8 +97,7 @@ def test_a_char_model_on_the_zen_of_python_trains_and_writes():
     at = run(
         tr_task="character model", tr_data_chars="Zen of Python", tr_hidden="8", tr_T_chars="16"
     )
-    at.button(key="tr_epoch").click().run()
-    ok(at)
+    click_and_finish(at, "tr_epoch")
     assert "What each model writes" in text(at)
     assert len(at.code) == 3 and all(c.value.startswith("the ") for c in at.code)
 
@@ -120,8 +137,7 @@ def test_an_uploaded_csv_trains():
     at.file_uploader[0].set_value(("mine.csv", ("text,label\n" + rows).encode(), "text/csv"))
     at.run()
     assert "40 rows; labels: 0 (20), 1 (20)" in text(ok(at))
-    at.button(key="tr_epoch").click().run()
-    assert len(ok(at).dataframe) == 1
+    assert len(click_and_finish(at, "tr_epoch").dataframe) == 1
 
 
 def test_junk_in_the_url_falls_back_to_defaults():
@@ -154,10 +170,14 @@ def test_the_weights_select_offers_compatible_models():
 
 
 def test_opening_the_page_never_imports_torch():
+    # the page's own code imports torch only to train (the server's background preload is off)
     code = (
         "import sys; from streamlit.testing.v1 import AppTest; "
         f"at = AppTest.from_file({str(PAGE)!r}, default_timeout=60).run(); "
         "print(len(at.exception), 'torch' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "UNROLLED_PRELOAD_TORCH": "0"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.split()[-2:] == ["0", "False"]

@@ -1,13 +1,15 @@
 """Pieces of the training loop: one step, clipping records, NaN events, budgets, the optimiser,
-seeding, the shared run store and the recorded histories of the shipped models."""
+seeding, finished runs shared read-only, training jobs, and the recorded histories of the
+shipped models."""
 
 import math
+import time
 
 import numpy as np
 import pytest
 import torch
 
-from explainer import runs, train, trainsets
+from explainer import jobs, runs, train, trainsets
 from explainer.optim import Optimizer
 from explainer.trainsets import Batch
 
@@ -144,13 +146,58 @@ def test_train_config_is_a_small_hashable_key():
     assert train.TrainConfig() != train.TrainConfig(seed=1)
 
 
-def test_run_store_is_bounded_and_peek_never_builds():
-    store = runs.RunStore(max_runs=2)
-    cfgs = [train.TrainConfig(**{**vars(TINY), "seed": s}) for s in range(3)]
-    assert store.peek(cfgs[0]) is None
-    made = [store.get(c, train.task_data(c)) for c in cfgs]
-    assert store.peek(cfgs[0]) is None and store.peek(cfgs[2]) is made[2]
-    assert store.get(cfgs[2], None) is made[2]
+def test_training_from_the_seed_is_deterministic_so_a_finished_run_can_be_shared():
+    a, b = tiny_run(cells=("rnn", "lstm", "gru")), tiny_run(cells=("rnn", "lstm", "gru"))
+    train.train(a, 30), train.train(b, 30)
+    for kind in a.cells:
+        assert a.cells[kind].history.loss == b.cells[kind].history.loss
+        assert a.cells[kind].history.val_metric == b.cells[kind].history.val_metric
+
+
+def test_finished_runs_are_bounded_and_hand_out_private_copies():
+    store = runs.FinishedRuns(max_runs=2)
+    made = [tiny_run(seed=s) for s in range(3)]
+    for run in made:
+        train.train(run, 3)
+        store.put(run, 3)
+    assert len(store) == 2 and store.get(made[0].cfg, 3) is None
+    assert store.get(made[2].cfg, 4) is None  # another budget is another run
+    mine, yours = store.get(made[2].cfg, 3), store.get(made[2].cfg, 3)
+    assert mine.step == 3 and mine.cells["lstm"].history.loss == made[2].cells["lstm"].history.loss
+    train.train(mine, 2)  # training my copy changes neither yours nor the stored one
+    assert mine.step == 5 and yours.step == 3 and store.get(made[2].cfg, 3).step == 3
+    assert len(yours.cells["lstm"].history.loss) == 3
+    w = mine.cells["lstm"].net.rnn.weight_hh_l0
+    assert not torch.equal(w, yours.cells["lstm"].net.rnn.weight_hh_l0)
+    assert mine.cells["lstm"].opt.params[0] is mine.cells["lstm"].net.rnn.weight_ih_l0
+
+
+def test_a_training_job_from_the_seed_is_kept_and_then_served_identical():
+    store, q = runs.FinishedRuns(), jobs.TrainQueue(slots=1, max_waiting=2)
+    first = runs.TrainingJob(tiny_run(), 20, 60, store)
+    assert not first.serve_finished() and q.submit(first) and first.wait(60)
+    assert first.reason == "steps" and first.done_steps == 20 and len(store) == 1
+    mine = tiny_run()
+    second = runs.TrainingJob(mine, 20, 60, store)
+    assert second.serve_finished() and second.reason == "cached" and mine.step == 20
+    assert mine.cells["lstm"].history.loss == first.run.cells["lstm"].history.loss
+    more = runs.TrainingJob(mine, 5, 60, store)  # from step 20: trains, never cached
+    assert not more.serve_finished() and q.submit(more) and more.wait(60)
+    assert more.reason == "steps" and mine.step == 25 and more.target == 25 and len(store) == 1
+
+
+def test_a_stopped_job_keeps_what_it_learned_and_is_not_shared():
+    store, q = runs.FinishedRuns(), jobs.TrainQueue(slots=1, max_waiting=2)
+    job = runs.TrainingJob(tiny_run(), 100_000, 60, store)
+    q.submit(job)
+    while job.done_steps < 3:
+        time.sleep(0.01)
+    snap = train.snapshot(job.run)  # consistent while it trains
+    h = snap["lstm"]
+    assert len(h.step) == len(h.loss) == len(h.grad_before) == len(h.grad_after)
+    q.cancel(job)
+    assert job.wait(60) and job.reason == "stopped" and len(store) == 0
+    assert 3 <= job.run.step == job.done_steps < 100_000
 
 
 def test_reset_starts_over_from_the_same_seed():

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 from explainer import train
 
+# the import holds the interpreter lock for seconds: let the first page finish drawing first
+DELAY = 3.0
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+
+
+def _warm_up() -> None:
+    time.sleep(DELAY)
+    train.warm_up()
 
 
 def start() -> threading.Thread | None:
@@ -21,7 +29,6 @@ def start() -> threading.Thread | None:
     global _thread
     with _lock:
         if _thread is None and os.environ.get("UNROLLED_PRELOAD_TORCH", "1") != "0":
-            _thread = threading.Thread(target=train.warm_up, name="unrolled-torch-preload",
-                                       daemon=True)  # fmt: skip
+            _thread = threading.Thread(target=_warm_up, name="unrolled-torch-preload", daemon=True)
             _thread.start()
         return _thread
