@@ -372,7 +372,7 @@ MESSAGES = {
     "diverged": "Every network diverged: its weights overflowed. Lower the learning rate or "
     "turn clipping on, then press ↺ Start over.",
 }
-BUSY = "Your run with these settings is training (progress above); its results appear here when it ends."
+BUSY = "Your run with these settings is training (progress above); its results will appear here."
 
 
 def training(
