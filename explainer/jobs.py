@@ -171,8 +171,7 @@ class TrainQueue:
         if rate is None:
             cost = self._cost(job)
             return None if cost is None else max(cost - job.elapsed(), 0.0)
-        left = (job.steps - job.done_steps) * rate
-        return max(min(left, job.max_seconds - job.elapsed()), 0.0)
+        return max((job.steps - job.done_steps) * rate, 0.0)
 
     def _work(self) -> None:
         try:  # linux: a thread's own nice value (lower priority for this thread only)

@@ -7,6 +7,7 @@ torch is imported only where a network is run.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import asdict
 
@@ -81,8 +82,15 @@ class TrainingJob(jobs.Job):
         if self._copy_finished():
             return "cached"
         run, steps = self.run, self.steps
+        # the bound counts this thread's computing: a busy server slows a run, never cuts it
         reason = train.train(
-            run, steps, self.max_seconds, lambda r, n: self.progress(n), 0.2, stop=self.stopping
+            run,
+            steps,
+            self.max_seconds,
+            lambda r, n: self.progress(n),
+            0.2,
+            stop=self.stopping,
+            clock=time.thread_time,
         )
         self.progress(run.step - self.first_step)
         if self.same_as and reason == "steps":

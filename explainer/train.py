@@ -295,15 +295,18 @@ def train(
     every_seconds: float = 0.5,
     until: Callable[[Run], bool] | None = None,
     stop: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> str:
     """Train every live cell for up to ``max_steps`` steps or ``max_seconds``, whichever comes
     first; returns why it stopped: "steps", "time", "limit", "diverged", "target" or "stopped".
+    ``max_seconds`` and ``run.seconds`` are read off ``clock`` (wall time by default;
+    ``time.thread_time`` counts only this thread's computing, however busy the machine).
 
     ``on_progress(run, steps_done)`` runs at most every ``every_seconds`` between steps (it may
     raise to stop training: the run stays consistent); ``until(run)`` is checked after each
     evaluation; ``stop()`` before each step. Each step holds ``run.lock``.
     """
-    t0 = last = time.perf_counter()
+    t0, last = clock(), time.perf_counter()
     done, reason = 0, "steps"
     try:
         with run.lock:
@@ -331,15 +334,15 @@ def train(
             if evaluated and until is not None and until(run):
                 reason = "target"
                 break
-            now = time.perf_counter()
-            if now - t0 > max_seconds:
+            if clock() - t0 > max_seconds:
                 reason = "time"
                 break
+            now = time.perf_counter()
             if on_progress is not None and now - last >= every_seconds:
                 last = now
                 on_progress(run, done)
     finally:
-        run.seconds += time.perf_counter() - t0
+        run.seconds += clock() - t0
     with run.lock:
         for c in run.cells.values():
             if c.history.val_step and c.history.val_step[-1] != run.step and not c.diverged:

@@ -10,7 +10,7 @@ import threading
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer import jobs
+from explainer import jobs, runs, train
 from explainer.ui import train as panel
 
 pytestmark = pytest.mark.app
@@ -173,3 +173,17 @@ def test_torch_is_preloaded_once_per_process_in_the_background():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.split()[-3:] == ["1", "True", "1"]
+
+
+@pytest.mark.slow
+def test_one_default_click_reaches_the_lessons_recorded_result(fresh_queue):
+    at = session()
+    recorded = cards(at)
+    at.button(key="tr_go").click().run()
+    finish(at, timeout=1800)
+    job = at.session_state["tr_job"]
+    assert job.reason == "steps" and job.run.step == 1000
+    assert "Your run: trained 1000 steps" in at.info[0].value and cards(at) == recorded
+    mine, shipped = train.snapshot(job.run), runs.recorded(job.run.cfg)
+    for kind, h in shipped.items():
+        assert mine[kind].val_loss[-1] == pytest.approx(h.val_loss[-1], rel=1e-4)

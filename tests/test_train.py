@@ -146,6 +146,13 @@ def test_train_config_is_a_small_hashable_key():
     assert train.TrainConfig() != train.TrainConfig(seed=1)
 
 
+def test_the_time_bound_reads_the_clock_it_is_given():
+    ticks = iter(range(1000))
+    run = tiny_run()
+    assert train.train(run, 100, max_seconds=5.5, clock=lambda: float(next(ticks))) == "time"
+    assert run.step == 6 and run.seconds == 7.0  # one tick a step, plus the start and the end
+
+
 def test_training_from_the_seed_is_deterministic_so_a_finished_run_can_be_shared():
     a, b = tiny_run(cells=("rnn", "lstm", "gru")), tiny_run(cells=("rnn", "lstm", "gru"))
     train.train(a, 30), train.train(b, 30)

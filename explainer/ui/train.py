@@ -20,8 +20,9 @@ from explainer.figures import training as figures
 from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
 
-# one click trains the lesson's 1000 steps (the recorded runs'); the time bound covers that with
-# room to spare (about 60 s at the defaults on a busy 2-core server, 230 s at T = 200)
+# one click trains the lesson's 1000 steps (the recorded runs'); the bound, in seconds of the
+# training thread's own computing, covers that with room to spare (about 60 s at the defaults
+# on a 2-core server, 230 s at T = 200)
 STEPS_PER_CLICK = 1000
 SECONDS_PER_CLICK = 300.0
 TICK = 1.0  # seconds between progress redraws while a run trains or waits
@@ -345,7 +346,7 @@ def _outcome(cfg: train.TrainConfig, run: train.Run | None) -> tuple[str, str] |
     if reason == "time":
         return "warning", (
             f"Paused at step {run.step} of {job.target}: one click trains for at most "
-            f"{_duration(SECONDS_PER_CLICK)} on this shared server, so {partly} "
+            f"{_duration(SECONDS_PER_CLICK)} of computing on this shared server, so {partly} "
             "Press ▶ Train to go on."
         )
     if reason == "cached":
@@ -392,7 +393,8 @@ def training(
         on_click=_on_train,
         args=(cfg, data, STEPS_PER_CLICK),
         help=f"Trains your own three networks for {STEPS_PER_CLICK} steps (at most "
-        f"{_duration(SECONDS_PER_CLICK)}); when the server is busy, your run waits its turn.",
+        f"{_duration(SECONDS_PER_CLICK)} of computing); when the server is busy, your run waits "
+        "its turn.",
     )
     epoch.button(
         f"+1 epoch ({n} step{'s' * (n > 1)})",
