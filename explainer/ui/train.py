@@ -5,7 +5,8 @@ bar. Results are drawn by ``explainer.ui.train_results``.
 A run belongs to the student who started it (their session state); a click queues a job on the
 server's training queue (``explainer.jobs``: a few runs at once, the rest in line with their
 place and an estimated wait), and a fragment redraws the progress every ``TICK`` seconds while
-it trains. Identical runs finished from their seed come from a shared read-only store.
+it trains (``WAIT_TICK`` while it waits). Identical runs finished from their seed come from a
+shared read-only store.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from explainer.ui.panels import show_figure
 # on a 2-core server, 230 s at T = 200)
 STEPS_PER_CLICK = 1000
 SECONDS_PER_CLICK = 300.0
-TICK = 1.0  # seconds between progress redraws while a run trains or waits
+TICK = 1.0  # seconds between progress redraws while a run trains
+WAIT_TICK = 3.0  # and between checks of its place in line
 RUNS_KEPT = 4  # a student's own runs (one per setting) kept in their session
 RUNS, JOB = "tr_my_runs", "tr_job"
 BOUND = dict(bind="query-params", persist_state="session")
@@ -315,19 +317,28 @@ def _running(job: runs.TrainingJob) -> None:
 
 
 @st.fragment(run_every=TICK)
-def _progress() -> None:
-    """Where this student's job is: its place in line, or its progress and loss so far; when it
-    ends, the whole page redraws with its results."""
+def _training() -> None:
+    """This student's job training: progress and loss so far; when it ends, the whole page
+    redraws with its results."""
     job = st.session_state.get(JOB)
     if job is None:
         return
     if job.finished:
         st.rerun()
+    _running(job)
+
+
+@st.fragment(run_every=WAIT_TICK)
+def _in_line() -> None:
+    """This student's job waiting: its place in line (checked less often); when it starts or
+    ends, the whole page redraws."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        return
     place = queue().position(job)
-    if place:
-        _waiting(job, place)
-    else:
-        _running(job)
+    if job.finished or not place:
+        st.rerun()
+    _waiting(job, place)
 
 
 def _outcome(cfg: train.TrainConfig, run: train.Run | None) -> tuple[str, str] | None:
@@ -428,7 +439,10 @@ def training(
         st.warning(notice)
     run = _my_runs().get(cfg)
     if job is not None:
-        _progress()
+        if queue().position(job):
+            _in_line()
+        else:
+            _training()
         if job.run is run:
             return None, ("info", BUSY)
     return run, _outcome(cfg, run)
