@@ -260,12 +260,12 @@ def _on_train(cfg: train.TrainConfig, data: trainsets.TaskData, steps: int) -> N
     if _active() is not None:
         return
     run = _my_runs().get(cfg) or train.new_run(cfg, data)
-    _keep(cfg, run)
     job = runs.TrainingJob(run, steps, SECONDS_PER_CLICK, finished())
     if job.serve_finished() or queue().submit(job):
+        _keep(cfg, run)
         st.session_state[JOB] = job
         return
-    running, waiting = queue().counts()
+    _, waiting = queue().counts()
     slots = queue().slots
     st.session_state["tr_notice"] = FULL.format(waiting=waiting, slots=slots, s="s" * (slots > 1))
 
@@ -278,8 +278,9 @@ def _on_stop() -> None:
 
 def _on_over(cfg: train.TrainConfig) -> None:
     if _active() is None:
-        _my_runs().pop(cfg, None)
-        st.session_state.pop(JOB, None)
+        run = _my_runs().pop(cfg, None)
+        if run is not None and getattr(st.session_state.get(JOB), "run", None) is run:
+            del st.session_state[JOB]
 
 
 def _waiting(job: runs.TrainingJob, place: int) -> None:
