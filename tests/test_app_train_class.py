@@ -176,6 +176,7 @@ def test_torch_is_preloaded_once_per_process_in_the_background():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 1000 steps: about 60 s of computing, longer on a busy machine
 def test_one_default_click_reaches_the_lessons_recorded_result(fresh_queue):
     at = session()
     recorded = cards(at)
