@@ -393,7 +393,8 @@ def training(
 ) -> tuple[train.Run | None, tuple[str, str] | None]:
     """The buttons and this student's job; returns their run of ``cfg`` to show (None while it
     trains) and what it is, said plainly (level, text)."""
-    go, epoch, stop, over = st.columns(4)
+    # the epoch label is the longest: room for it beside a sidebar at 1280 px
+    go, epoch, stop, over = st.columns([1, 1.4, 1, 1.1])
     job = _active()
     n = data.steps_per_epoch
     go.button(
