@@ -19,7 +19,8 @@ from collections.abc import Callable, Hashable
 # on 2 cores one run trains while the other core serves the pages
 SLOTS = int(os.environ.get("UNROLLED_TRAIN_SLOTS", 0)) or max(1, (os.cpu_count() or 2) // 2)
 MAX_WAITING = int(os.environ.get("UNROLLED_TRAIN_QUEUE", 0)) or 20
-NICE = 10  # training threads yield the CPU to the threads that serve pages
+# training threads yield the CPU to the threads that serve pages (0 keeps their priority)
+NICE = int(os.environ.get("UNROLLED_TRAIN_NICE", 10))
 MAX_RATES = 64  # measured step times kept, by rate key
 
 
@@ -81,10 +82,11 @@ class TrainQueue:
     """``slots`` worker threads (started on the first job) take jobs in the order they came; at
     most ``max_waiting`` jobs wait, a further one is refused."""
 
-    def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING, nice: int = NICE):
+    def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING, nice: int | None = None):
         if slots < 1 or max_waiting < 0:
             raise ValueError("slots must be >= 1 and max_waiting >= 0")
-        self.slots, self.max_waiting, self.nice = slots, max_waiting, nice
+        self.slots, self.max_waiting = slots, max_waiting
+        self.nice = NICE if nice is None else nice
         self._cond = threading.Condition()
         self._waiting: deque[Job] = deque()
         self._running: list[Job] = []
