@@ -95,7 +95,7 @@ def test_runs_beyond_the_slots_wait_in_order_with_their_place_and_a_full_line_sa
     assert fresh_queue.submit(holder)
     a, b, c = session(**SMALL), session(**SMALL), session(**SMALL)
     for student in (a, b):
-        student.button(key="tr_go").click().run()
+        student.button(key="tr_epoch").click().run()
     a.run(), b.run()
     waiting = [ok(s).get("progress")[0].proto.text for s in (a, b)]
     assert waiting == [
@@ -109,7 +109,7 @@ def test_runs_beyond_the_slots_wait_in_order_with_their_place_and_a_full_line_sa
     b.button(key="tr_stop").click().run()  # b leaves the line, a keeps its place
     assert b.session_state["tr_job"].reason == "stopped" and not b.button(key="tr_go").disabled
     assert "Nothing trained yet" in b.info[0].value
-    c.button(key="tr_go").click().run()  # now there is room, behind a
+    c.button(key="tr_epoch").click().run()  # now there is room, behind a
     assert ok(c).get("progress")[0].proto.text.endswith("you are number 2 in line.")
     assert a.run().get("progress")[0].proto.text.endswith("you are number 1 in line.")
     gate.set()

@@ -244,7 +244,9 @@ def _active() -> runs.TrainingJob | None:
 
 def _duration(secs: float) -> str:
     secs = max(round(secs), 1)
-    return f"{secs} s" if secs < 60 else f"{secs // 60} min {secs % 60:02d} s"
+    if secs < 60:
+        return f"{secs} s"
+    return f"{secs // 60} min" + (f" {secs % 60:02d} s" if secs % 60 else "")
 
 
 FULL = (
