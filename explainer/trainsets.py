@@ -28,9 +28,19 @@ TASKS = {
     "reviews": "sentiment of short reviews (many-to-one)",
 }
 DEFAULT_T = {"adding": 50, "copy": 10, "chars": 64, "series": 30, "reviews": 0}
-# H&S 1997 count a sequence solved when |error| < 0.04 for their target 0.5 + (X1 + X2) / 4;
-# the same test on the plain sum X1 + X2 predicted here is |error| < 4 * 0.04
-SOLVED_TOL = 0.16
+# H&S 1997 count a sequence solved when |error| < 0.04 on their target 0.5 + (X1 + X2) / 4 with
+# X ~ U(-1, 1); here X ~ U(0, 1) and the target is X1 + X2. The same test in units of the
+# target's spread (its standard deviation) scales the tolerance by the ratio of the two spreads.
+HS_TOL = 0.04
+HS_TARGET_SD = math.sqrt(2 / 3) / 4  # sd of (X1 + X2) / 4, each X of variance 1/3
+ADDING_TARGET_SD = math.sqrt(2 / 12)  # sd of X1 + X2, each X of variance 1/12
+SOLVED_TOL = round(HS_TOL * ADDING_TARGET_SD / HS_TARGET_SD, 12)
+
+
+def adding_chance(tol: float = SOLVED_TOL) -> float:
+    """P(|X1 + X2 - 1| < tol) for X ~ U(0, 1): how often always guessing the mean "solves" a
+    sequence (the sum is triangular on [0, 2]; tol <= 1)."""
+    return 1 - (1 - tol) ** 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,9 +101,7 @@ def adding(T: int, seed: int, batch: int) -> TaskData:
     return TaskData(
         task="adding", input_size=2, output_size=1, loss="mse", where="last",
         baseline=tasks.ADDING_BASELINE_MSE, baseline_label="always guess 1 (MSE 0.167)",
-        metric_name=f"solved (|error| < {SOLVED_TOL:g})",
-        # P(|X1 + X2 - 1| < tol) for the triangular sum
-        chance=1 - (1 - SOLVED_TOL) ** 2,
+        metric_name=f"solved (|error| < {SOLVED_TOL:g})", chance=adding_chance(),
         batch=make, val=Batch(_f32(x), _f32(y)), steps_per_epoch=100, metric=metric,
     )  # fmt: skip
 
