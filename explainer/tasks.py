@@ -109,6 +109,15 @@ def adding(T: int, batch: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarra
 
 ADDING_BASELINE_MSE = 1.0 / 6.0
 
+
+def adding_memoryless_mse(T: int) -> float:
+    """MSE of the best network that sees only the last step: when the last step is marked (the
+    second mark falls there with probability 1 / (T - T // 2)) it outputs that value + 0.5, an
+    error of variance 1/12; otherwise it guesses 1 (variance 1/6)."""
+    p_last = 1.0 / (T - T // 2)
+    return ADDING_BASELINE_MSE - p_last / 12.0
+
+
 COPY_SYMBOLS, COPY_CATEGORIES = 10, 8
 COPY_BLANK, COPY_DELIM = 0, COPY_CATEGORIES + 1
 COPY_VOCAB = COPY_CATEGORIES + 2  # blank, 8 symbols, delimiter
@@ -117,8 +126,8 @@ COPY_VOCAB = COPY_CATEGORIES + 2  # blank, 8 symbols, delimiter
 def copy_task(T: int, batch: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The copy (memory) task: ids x, y of shape (B, T + 20).
 
-    Input: 10 symbols from 1..8, then T - 1 blanks, the delimiter 9, then 10 blanks.
-    Target: T + 10 blanks, then the 10 symbols again.
+    Input: 10 symbols from 1..8, then T - 1 blanks, the delimiter 9, then 10 blanks
+    (``copy_layout``). Target: T + 10 blanks, then the 10 symbols again.
     """
     if T < 1:
         raise ValueError("the copy task needs T >= 1")
@@ -133,9 +142,28 @@ def copy_task(T: int, batch: int = 1, seed: int = 0) -> tuple[np.ndarray, np.nda
     return x, y
 
 
+def copy_layout(T: int) -> dict[str, int]:
+    """How many steps of each kind a copy-task input holds, in order."""
+    n = COPY_SYMBOLS
+    return {"symbols": n, "blanks": T - 1, "delimiter": 1, "recall": n}
+
+
 def copy_baseline(T: int) -> float:
-    """Cross-entropy of the memoryless strategy: blanks, then uniform guesses over 8 symbols."""
+    """Cross-entropy of a network that knows when the symbols are due but remembers none of
+    them: blanks until the delimiter, then uniform guesses over the 8 symbols. Knowing when
+    takes memory (a count of the steps, or of the delimiter)."""
     return COPY_SYMBOLS * math.log(COPY_CATEGORIES) / (T + 2 * COPY_SYMBOLS)
+
+
+def copy_memoryless(T: int) -> float:
+    """Cross-entropy of the best network without memory: it sees only x_t. A symbol or the
+    delimiter in x_t means a blank target; a blank in x_t (T - 1 + 10 steps) hides a symbol to
+    recall 10 times out of T + 9, so it can only spread its guess by those odds."""
+    n, blank_in = COPY_SYMBOLS, T - 1 + COPY_SYMBOLS
+    p_blank = (T - 1) / blank_in
+    p_symbol = n / blank_in / COPY_CATEGORIES
+    nats = n * -math.log(p_symbol) + ((T - 1) * -math.log(p_blank) if T > 1 else 0.0)
+    return nats / (T + 2 * n)
 
 
 def one_hot(ids: np.ndarray, n: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from explainer import datasets, tasks
 
 TASKS = {
     "adding": "adding problem (remember two marked numbers)",
-    "copy": "copy task (recall 10 symbols after T blanks)",
+    "copy": "copy task (recall 10 symbols after a delay of T steps)",
     "chars": "character language model (guess the next character)",
     "series": "forecasting (next value of a time series)",
     "reviews": "sentiment of short reviews (many-to-one)",
@@ -61,10 +61,10 @@ class TaskData:
     output_size: int
     loss: str  # "mse" or "xent"
     where: str  # "last" (many-to-one) or "every" step
-    baseline: float  # validation loss of the best memoryless guess
+    baseline: float  # validation loss of a simple guess, named by ``baseline_label``
     baseline_label: str
     metric_name: str
-    chance: float  # the metric of that memoryless guess
+    chance: float  # the metric of the guess named by ``chance_label``
     batch: Callable[[int], Batch]  # step -> batch
     val: Batch
     steps_per_epoch: int
@@ -72,6 +72,11 @@ class TaskData:
     vocab: tuple[str, ...] = ()
     info: dict = field(default_factory=dict)
     eval_every: int = 25  # steps between validations
+    # the loss of the best network without memory (it sees only x_t), where it is not the
+    # baseline: below the baseline alone does not show that a network uses the past
+    memoryless: float | None = None
+    memoryless_label: str = ""
+    chance_label: str = "memoryless guess"
 
 
 def subseed(*keys: int) -> int:
@@ -100,8 +105,10 @@ def adding(T: int, seed: int, batch: int) -> TaskData:
     x, y = tasks.adding(T, 500, subseed(seed, 1))
     return TaskData(
         task="adding", input_size=2, output_size=1, loss="mse", where="last",
-        baseline=tasks.ADDING_BASELINE_MSE, baseline_label="always guess 1 (MSE 0.167)",
+        baseline=tasks.ADDING_BASELINE_MSE, baseline_label="always guess 1",
         metric_name=f"solved (|error| < {SOLVED_TOL:g})", chance=adding_chance(),
+        chance_label="always guess 1", memoryless=tasks.adding_memoryless_mse(T),
+        memoryless_label="no memory: sees only the last step",
         batch=make, val=Batch(_f32(x), _f32(y)), steps_per_epoch=100, metric=metric,
     )  # fmt: skip
 
@@ -121,8 +128,11 @@ def copy(T: int, seed: int, batch: int) -> TaskData:
     x, y = tasks.copy_task(T, 500, subseed(seed, 1))
     return TaskData(
         task="copy", input_size=n, output_size=n, loss="xent", where="every",
-        baseline=tasks.copy_baseline(T), baseline_label="blanks, then a guess: 10 ln 8 / (T+20)",
+        baseline=tasks.copy_baseline(T),
+        baseline_label="knows when to recall, remembers no symbol: 10 ln 8 / (T+20)",
         metric_name="recalled symbols right", chance=1 / tasks.COPY_CATEGORIES,
+        chance_label="guessing", memoryless=tasks.copy_memoryless(T),
+        memoryless_label="no memory: sees only x_t",
         batch=make, val=_xent_batch(x, y, n), steps_per_epoch=100, metric=metric,
     )  # fmt: skip
 
@@ -173,7 +183,7 @@ def chars(text: str, L: int, seed: int, batch: int) -> TaskData:
     return TaskData(
         task="chars", input_size=V, output_size=V, loss="xent", where="every",
         baseline=unigram_entropy(text), baseline_label="letter frequencies only (unigram)",
-        metric_name="next character right", chance=top,
+        metric_name="next character right", chance=top, chance_label="most common character",
         batch=make, val=_xent_batch(win[:, :-1], win[:, 1:], V),
         steps_per_epoch=max(1, math.ceil(len(train) / (batch * L))),
         metric=lambda out, b: float(np.mean(out.argmax(-1) == b.y)),
@@ -221,13 +231,37 @@ def series(name: str, L: int, seed: int, batch: int) -> TaskData:
         raise ValueError(f"unknown series {name!r}; choose sunspots or sine")
     w = val.weight if val.weight is not None else np.ones_like(val.y)
     persistence = float(np.sum(w * (val.x[..., 0] - val.y) ** 2) / np.sum(w))
+    if name == "sunspots":  # the training years' pairs (x_t, x_t+1)
+        fit = Batch(val.x, val.y, (1 - w).astype(np.float32))
+    else:  # a fixed sample of training windows
+        sample = [make(step) for step in range(8)]
+        fit = Batch(np.concatenate([b.x for b in sample]), np.concatenate([b.y for b in sample]))
     return TaskData(
         task="series", input_size=1, output_size=1, loss="mse", where="every",
         baseline=persistence, baseline_label="same as the last value (persistence)",
-        metric_name="skill vs persistence", chance=0.0,
+        metric_name="skill vs persistence", chance=0.0, chance_label="persistence",
         batch=make, val=val, steps_per_epoch=100,
         metric=lambda out, b: _skill(out, b, persistence), info=info,
+        memoryless=affine_memoryless(fit, val),
+        memoryless_label="no memory: a·x_t + b fit on the training data",
     )  # fmt: skip
+
+
+def _weighted(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x_t, x_t+1 and the weight of every step, flat (float64)."""
+    w = b.weight if b.weight is not None else np.ones_like(b.y)
+    return (np.ravel(b.x[..., 0]).astype(float), np.ravel(b.y).astype(float),
+            np.ravel(w).astype(float))  # fmt: skip
+
+
+def affine_memoryless(fit: Batch, val: Batch) -> float:
+    """Validation MSE of the least-squares map x_t+1 ~ a x_t + b fit on ``fit``: a forecast
+    without memory that can beat persistence (it shrinks towards the mean)."""
+    x, y, w = _weighted(fit)
+    A = np.stack([x, np.ones_like(x)], axis=1) * np.sqrt(w)[:, None]
+    a, b = np.linalg.lstsq(A, y * np.sqrt(w), rcond=None)[0]
+    x, y, w = _weighted(val)
+    return float(np.sum(w * (a * x + b - y) ** 2) / np.sum(w))
 
 
 def _encode_words(texts: tuple[str, ...], vocab: tuple[str, ...]) -> np.ndarray:
@@ -274,8 +308,8 @@ def reviews(data: datasets.Labelled, seed: int, batch: int) -> TaskData:
     majority = float(np.mean(data.labels[va] == prior.argmax()))
     return TaskData(
         task="reviews", input_size=V, output_size=C, loss="xent", where="last",
-        baseline=entropy, baseline_label="class frequencies only",
-        metric_name="held-out reviews right", chance=majority,
+        baseline=entropy, baseline_label="class frequencies only (ignores the text)",
+        metric_name="held-out reviews right", chance=majority, chance_label="majority class",
         batch=make, val=encode(va), steps_per_epoch=per_epoch,
         metric=lambda out, b: float(np.mean(out.argmax(-1) == b.y)),
         vocab=vocab, info={"classes": data.classes, "val_texts": [data.texts[k] for k in va]},

@@ -11,13 +11,14 @@ page_header(
     "Train and compare",
     "Random weights only show what a cell *could* do. Here three networks, a **vanilla RNN**, "
     "an **LSTM** and a **GRU**, start from the same seed and learn the same task from the same "
-    "batches. Watch whose loss drops below the **baseline** (what a network without memory "
-    "scores), and whose gradients vanish or explode on the way.",
+    "batches. Watch whose loss drops below the **baselines** (each named on its chart: what a "
+    "simple guess scores, and where it differs, a network without memory), and whose gradients "
+    "vanish or explode on the way.",
 )
 values = panel.settings()
 
 st.subheader("1. Choose the data")
-choice = panel.data_choice(values["task"])
+choice = panel.data_choice(values["task"], values["seq_len"])
 # unusable data has its message above; the rest of the page stays
 if choice is not None:
     name, payload = choice
@@ -36,9 +37,12 @@ results.sweep()
 what_to_try(
     [
         "Adding problem, T = 50: press **▶ Train**. The LSTM and the GRU drop far below the "
-        "dashed baseline within a few hundred steps; the vanilla RNN stays on it.",
-        "Lower T to **10**: now the vanilla RNN learns too. Raise it to 100 or 200: the gated "
-        "cells need more steps (in the sweep of section 4, one LSTM seed never solves T = 200).",
+        "dashed baseline within a few hundred steps; the vanilla RNN stays at or above it.",
+        "Lower T to **10**: now the vanilla RNN learns too, given a few clicks ("
+        + results.sweep_tip("rnn", 10)
+        + "). Raise it to 100 or 200: the gated cells need more steps ("
+        + results.sweep_tip("lstm", 200)
+        + ").",
         "Set the learning rate to **1**, clipping **off**, optimiser **plain SGD**: watch the "
         "gradient norms jump (▲) and runs blow up (✖). Turn clipping to 1 and start over.",
         results.chars_tip(),

@@ -74,21 +74,41 @@ def scatter(x, y, **props) -> dict:
     return dict(type="scatter", x=x, y=theme.f32(y), **props)
 
 
-def hline(y: float, colour: str, row: int = 1) -> dict:
+def hline(y: float, colour: str, row: int = 1, dash: str = "dash") -> dict:
     """A dashed horizontal line at ``y`` across the full width of panel ``row``."""
     return dict(
         type="line", xref=f"{theme.axis_ref('x', row)} domain", x0=0, x1=1,
-        yref=theme.axis_ref("y", row), y0=y, y1=y, line=dict(color=colour, width=2, dash="dash"),
+        yref=theme.axis_ref("y", row), y0=y, y1=y, line=dict(color=colour, width=2, dash=dash),
     )  # fmt: skip
 
 
-def dashed_baseline(value: float, label: str) -> tuple[list[dict], list[dict]]:
-    """(shapes, annotations) of a grey dashed line at ``value``, ``label`` above its right end."""
+def dashed_baseline(
+    value: float, label: str, below: bool = False, dash: str = "dash"
+) -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations) of a grey dashed line at ``value``, ``label`` above its right end
+    (or, ``below``, under its left end: two lines close together keep their labels apart)."""
     text = dict(
         text=label, font=dict(color=theme.MUTED, size=15), showarrow=False,
-        xref="x domain", x=1, xanchor="right", yref="y", y=value, yanchor="bottom",
+        xref="x domain", x=0 if below else 1, xanchor="left" if below else "right",
+        yref="y", y=value, yanchor="top" if below else "bottom",
     )  # fmt: skip
-    return [hline(value, theme.MUTED)], [text]
+    return [hline(value, theme.MUTED, dash=dash)], [text]
+
+
+# a memoryless line is drawn beside the baseline when it differs by more than this fraction
+MEMORYLESS_GAP = 0.05
+
+
+def baselines(
+    baseline: float, label: str, memoryless: float | None = None, memoryless_label: str = ""
+) -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations) of the named baseline (dashed) and, where it differs, the loss of
+    the best network without memory (dotted)."""
+    shapes, notes = dashed_baseline(baseline, f"baseline: {label}")
+    if memoryless is not None and abs(memoryless - baseline) > MEMORYLESS_GAP * abs(baseline):
+        more = dashed_baseline(memoryless, memoryless_label, below=True, dash="dot")
+        shapes, notes = shapes + more[0], notes + more[1]
+    return shapes, notes
 
 
 def _events(histories: Mapping, y_of, **where) -> list[dict]:
@@ -125,10 +145,17 @@ def _at(steps, values, step: int) -> float:
 
 
 def loss_curves(
-    histories: Mapping, baseline: float, baseline_label: str, log_y: bool = False, title: str = ""
+    histories: Mapping,
+    baseline: float,
+    baseline_label: str,
+    log_y: bool = False,
+    title: str = "",
+    memoryless: float | None = None,
+    memoryless_label: str = "",
 ) -> dict:
     """Validation loss (solid, markers) and smoothed training loss (faint) of each cell, the
-    memoryless baseline dashed, and events marked on the curves (``title`` above, if any)."""
+    baseline dashed (and the memoryless loss dotted, see ``baselines``), and events marked on
+    the curves (``title`` above, if any)."""
     data = []
     for cell, h in histories.items():
         colour, name = theme.COLOURS[cell], theme.CELL_NAMES[cell]
@@ -152,7 +179,7 @@ def loss_curves(
         )  # fmt: skip
     data += _events(histories, lambda h, s: _at(h.val_step, h.val_loss, s))
     layout = single(
-        "training step", "loss", *dashed_baseline(baseline, f"baseline: {baseline_label}")
+        "training step", "loss", *baselines(baseline, baseline_label, memoryless, memoryless_label)
     )
     if log_y:
         layout["yaxis"].update(LOG_AXIS)
@@ -161,8 +188,11 @@ def loss_curves(
     return theme.figure(data, layout)
 
 
-def metric_curves(histories: Mapping, metric_name: str, chance: float) -> dict:
-    """The task's metric on held-out data against training steps; the memoryless guess dashed."""
+def metric_curves(
+    histories: Mapping, metric_name: str, chance: float, chance_label: str = "memoryless guess"
+) -> dict:
+    """The task's metric on held-out data against training steps; the score of the guess named
+    ``chance_label`` dashed."""
     data = [
         scatter(
             list(h.val_step), h.val_metric, mode="lines+markers", name=theme.CELL_NAMES[cell],
@@ -171,10 +201,12 @@ def metric_curves(histories: Mapping, metric_name: str, chance: float) -> dict:
         )
         for cell, h in histories.items()
     ]  # fmt: skip
+    percent = metric_name.endswith("right") or metric_name.startswith("solved")
+    value = f"{chance:.1%}" if percent else f"{chance:.2f}"
     layout = single(
-        "training step", metric_name, *dashed_baseline(chance, f"memoryless guess: {chance:.2f}")
+        "training step", metric_name, *dashed_baseline(chance, f"{chance_label}: {value}")
     )
-    if metric_name.endswith("right") or metric_name.startswith("solved"):
+    if percent:
         layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
     elif metric_name.startswith("skill"):
         # skill = 1 - MSE / MSE of persistence: 1 is perfect, below -1 is off the chart
@@ -227,8 +259,8 @@ def grad_norms(histories: Mapping, clip: float | None) -> dict:
 
 
 def sweep(results: list[dict], Ts: list[int], chance: float) -> dict:
-    """Success rate against sequence length T on the adding problem, one line per cell (mean
-    over seeds) with each seed as a small open marker."""
+    """Test sequences solved against sequence length T on the adding problem, one line per cell
+    (mean over seeds) with each seed as a small open marker; guessing 1 dashed."""
     data = []
     for cell in ("rnn", "lstm", "gru"):
         rows = [r for r in results if r["kind"] == cell]
@@ -249,10 +281,62 @@ def sweep(results: list[dict], Ts: list[int], chance: float) -> dict:
                 "<extra></extra>",
             ),
         ]  # fmt: skip
-    layout = single("sequence length T", "sequences solved",
-                    *dashed_baseline(chance, f"always guess 1: {chance:.0%}"))  # fmt: skip
+    layout = single("sequence length T", "test sequences solved",
+                    *dashed_baseline(chance, f"always guess 1: {chance:.1%}"))  # fmt: skip
     layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
     layout["yaxis"].update(range=[0, 1.05], tickformat=".0%")
+    return theme.figure(data, layout)
+
+
+# seeds of the three cells side by side at each T (a factor on the log axis)
+SWEEP_OFFSET = {"rnn": 0.92, "lstm": 1.0, "gru": 1.08}
+
+
+def _missed(r: dict) -> str:
+    """What became of a run that did not solve."""
+    how = "diverged at step" if r.get("stopped") == "diverged" else "not within"
+    return f"seed {r['seed']}: {how} {r['steps']:,} steps"
+
+
+def sweep_steps(results: list[dict], Ts: list[int], budgets: list[int]) -> dict:
+    """Steps each seed took to solve the adding problem against T (log-log): filled when it
+    solved, an open cross at the budget when it did not solve within it; the budget dashed."""
+    data = [
+        scatter(
+            Ts, budgets, mode="lines", name="budget", line=dict(color=theme.MUTED, width=2,
+            dash="dash", shape="hvh"), hovertemplate="T = %{x}<br>budget %{y:,} steps"
+            "<extra></extra>",
+        )
+    ]  # fmt: skip
+    for cell in ("rnn", "lstm", "gru"):
+        rows = [r for r in results if r["kind"] == cell]
+        if not rows:
+            continue
+        name, colour, k = theme.CELL_NAMES[cell], theme.COLOURS[cell], SWEEP_OFFSET[cell]
+        done = [r for r in rows if r["steps_to_solve"] is not None]
+        missed = [r for r in rows if r["steps_to_solve"] is None]
+        data.append(
+            scatter(
+                [r["T"] * k for r in done], [r["steps_to_solve"] for r in done], mode="markers",
+                name=name, legendgroup=cell, marker=dict(color=colour, size=11),
+                text=[f"seed {r['seed']}" for r in done],
+                hovertemplate=f"{name}, %{{text}}<br>solved in %{{y:,}} steps<extra></extra>",
+            )
+        )  # fmt: skip
+        if missed:
+            data.append(
+                scatter(
+                    [r["T"] * k for r in missed], [r["steps"] for r in missed], mode="markers",
+                    name=f"{name}: not within budget", legendgroup=cell, showlegend=False,
+                    marker=dict(color=colour, size=13, symbol="x-thin-open",
+                                line=dict(color=colour, width=3)),
+                    text=[_missed(r) for r in missed],
+                    hovertemplate=f"{name}, %{{text}}<extra></extra>",
+                )
+            )  # fmt: skip
+    layout = single("sequence length T", "steps to solve", [], [])
+    layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
+    layout["yaxis"].update(LOG_AXIS)
     return theme.figure(data, layout)
 
 

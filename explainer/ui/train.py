@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from explainer import datasets, jobs, runs, train, trainsets
+from explainer import datasets, jobs, runs, tasks, train, trainsets
 from explainer.figures import training as figures
 from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
@@ -40,7 +40,7 @@ T_RANGE = {
 }
 T_LABEL = {
     "adding": "Sequence length T",
-    "copy": "Blank steps T to wait",
+    "copy": "Delay T (steps from the last symbol to the delimiter)",
     "chars": "Window L (characters per training sequence)",
     "series": "Window (years per training sequence)",
 }
@@ -194,21 +194,35 @@ DATA_CHOICES = {
         "your own CSV": ("own", "upload rows of text,label"),
     },
 }
-ABOUT = {
-    "adding": "Each sequence holds T random numbers in [0, 1]; two of them are marked. At the "
-    "last step the network must output **their sum**. Guessing 1 every time scores MSE 0.167.",
-    "copy": "Ten symbols, then T blank steps and a go signal: the network must repeat the ten "
-    "symbols. Outputting blanks and guessing scores 10 ln 8 / (T + 20). The hardest task here: "
-    "expect a long plateau on that baseline (press ▶ Train several times) before a gated cell "
-    "starts to recall; Arjovsky et al. (2016) saw the LSTM stuck there for T ≥ 100.",
-}
 
 
-def data_choice(task: str) -> tuple[str, object] | None:
+def about(task: str, T: int) -> str:
+    """What a generated task's sequences hold at length ``T`` (counts from the generator's
+    layout, scores from the task's formulas)."""
+    if task == "adding":
+        return (
+            f"Each sequence holds T = {T} random numbers in [0, 1]; two of them are marked, one "
+            "in each half. At the last step the network must output **their sum**. Guessing 1 "
+            f"every time scores MSE {tasks.ADDING_BASELINE_MSE:.3f}."
+        )
+    n = tasks.copy_layout(T)
+    return (
+        f"Each sequence: {n['symbols']} symbols (each one of {tasks.COPY_CATEGORIES}), then "
+        f"{n['blanks']} blanks and a delimiter (T = {T} steps after the last symbol), then "
+        f"{n['recall']} more blanks in which the network must repeat the {n['symbols']} symbols "
+        "(Arjovsky et al. 2016). A network that knows when to recall but remembers no symbol "
+        f"scores 10 ln 8 / (T + 20) = {tasks.copy_baseline(T):.3f}; one with no memory at all "
+        f"{tasks.copy_memoryless(T):.3f}. The hardest task here: expect a long plateau (press "
+        "▶ Train several times) before a gated cell starts to recall; Arjovsky et al. saw the "
+        "LSTM stuck there for T ≥ 100."
+    )
+
+
+def data_choice(task: str, T: int = 0) -> tuple[str, object] | None:
     """Which data to train on: (name for the config, payload or None); None if unusable."""
     choices = DATA_CHOICES.get(task)
     if choices is None:
-        st.markdown(ABOUT[task])
+        st.markdown(about(task, T))
         return "default", None
     label = st.radio(
         "Data",
@@ -315,6 +329,8 @@ def _running(job: runs.TrainingJob) -> None:
             job.run.data.baseline_label,
             log_y=job.run.data.loss == "mse",
             title="live: loss while training",
+            memoryless=job.run.data.memoryless,
+            memoryless_label=job.run.data.memoryless_label,
         )
         show_figure(fig, key="tr_live", height=420)
 

@@ -12,7 +12,7 @@ import math
 
 import streamlit as st
 
-from explainer import charmodel, datasets, pretrained, runs, train, trainsets
+from explainer import charmodel, datasets, pretrained, runs, sweeps, train, trainsets
 from explainer.figures import training as figures
 from explainer.figures.theme import CELL_NAMES
 from explainer.trainsets import TaskData
@@ -55,9 +55,16 @@ def _figures(cfg: train.TrainConfig, state: tuple, _histories: dict, _data: Task
     training ``state`` (see ``_state``) and shared by every session: never change them."""
     return dict(
         loss=figures.loss_curves(
-            _histories, _data.baseline, _data.baseline_label, log_y=_data.loss == "mse"
+            _histories,
+            _data.baseline,
+            _data.baseline_label,
+            log_y=_data.loss == "mse",
+            memoryless=_data.memoryless,
+            memoryless_label=_data.memoryless_label,
         ),
-        metric=figures.metric_curves(_histories, _data.metric_name, _data.chance),
+        metric=figures.metric_curves(
+            _histories, _data.metric_name, _data.chance, _data.chance_label
+        ),
         grads=figures.grad_norms(_histories, cfg.clip),
     )
 
@@ -72,7 +79,8 @@ def scoreboard(histories: dict, data) -> None:
             _fmt(last, data.metric_name),
             border=True,
             chart_data=[v if math.isfinite(v) else None for v in h.val_metric][-60:],
-            help=f"Validation loss {loss:.4g}; the memoryless baseline is {data.baseline:.4g}."
+            help=f"Validation loss {loss:.4g}; the baseline ({data.baseline_label}) scores "
+            f"{data.baseline:.4g}."
             + SKILL * data.metric_name.startswith("skill")
             + (f" {_in_bits(loss)}" if data.task == "chars" else ""),
         )
@@ -173,6 +181,28 @@ def _extras(run: train.Run | None, data) -> None:
         st.dataframe(rows, hide_index=True)
 
 
+def baseline_meaning(data: TaskData) -> str:
+    """What going below the baseline shows, per task, with the loss of the best network without
+    memory where that is a different number."""
+    m = f"{data.memoryless:.3g}" if data.memoryless is not None else ""
+    return {
+        "adding": "It ignores the input. A network without memory, which sees only the last "
+        "step, can do a little better when that step is the marked one (its value + 0.5): "
+        f"{m} at this T. Only below that has a network used the past.",
+        "copy": "A network scores that when it knows when the ten symbols are due (it has "
+        "counted the steps: memory already) but remembers none of them. A network with no "
+        f"memory at all, which sees only x_t, scores {m} (dotted). Between the two lines it "
+        "has learned the timing; below the dashed one it recalls symbols.",
+        "chars": "The letter frequencies are the best a network without memory can do: below "
+        "them it uses the characters before.",
+        "series": "Persistence has no memory, yet it is not the best memoryless forecast: "
+        f"a·x_t + b fit on the training data scores {m} (dotted). Only below that does a "
+        "network show it uses earlier values.",
+        "reviews": "Class frequencies ignore the text: below them a network reads the words "
+        "(not necessarily their order).",
+    }[data.task]
+
+
 def results(
     cfg: train.TrainConfig, data: TaskData, run: train.Run | None, note: tuple | None = None
 ) -> None:
@@ -204,9 +234,9 @@ def results(
         show_figure(figs["loss"], key="tr_loss", height=480)
     with right:
         explain(
-            f"**Loss on held-out data** (thick) and while training (faint), against the "
-            f"**baseline** ({data.baseline:.3g}, dashed): what a network without memory "
-            f"scores. Below the dashed line, a network has learned to use the past."
+            "**Loss on held-out data** (thick) and while training (faint), against the "
+            f"**baseline** (dashed): {data.baseline_label}, {data.baseline:.3g}. "
+            + baseline_meaning(data)
         )
         moments(histories, cfg.clip)
     left, right = st.columns(2, gap="large")
@@ -223,32 +253,61 @@ def results(
 
 
 @st.cache_resource(show_spinner=False)
-def _sweep() -> tuple[dict, dict]:
-    """The stored sweep and its figure, read and built once (a missing file is not cached)."""
+def _sweep() -> tuple[dict, dict, dict]:
+    """The stored sweep and its figures, read and built once (a missing file is not cached)."""
     s = pretrained.sweep()
-    return s, figures.sweep(s["results"], s["T"], s["chance"])
+    return (
+        s,
+        figures.sweep(s["results"], s["T"], s["chance"]),
+        figures.sweep_steps(s["results"], s["T"], s["protocol"]["max_steps"]),
+    )
+
+
+def protocol(s: dict) -> str:
+    """How the sweep trained and scored every point, from the protocol stored with it."""
+    p = s["protocol"]
+    hs_sd, sd = trainsets.HS_TARGET_SD, trainsets.ADDING_TARGET_SD
+    return (
+        f"**Protocol.** Each point trains a fresh network (H = {p['hidden_size']}, "
+        f"{p['optimizer'].capitalize()} at {p['lr']:g}, clipping at {p['clip']:g}, batches of "
+        f"{p['batch_size']}) on the adding problem with sequences of length T, seeds "
+        f"{', '.join(map(str, p['seeds']))}, for {sweeps.budget_text(s)}. Every "
+        f"{p['eval_every']} steps it is checked on {p['validation_sequences']} fixed "
+        f"validation sequences and stops early once {p['solved_fraction']:.0%} of them are "
+        f"solved: that step is its **steps to solve**. Then it is scored on "
+        f"{p['test_sequences']:,} new test sequences (left).\n\n"
+        f"A sequence is **solved** when |prediction − (X₁ + X₂)| < {p['tolerance']:g}: the "
+        f"|error| < {p['hs_tolerance']:g} of Hochreiter & Schmidhuber (1997) in units of the "
+        f"target's spread. Their target 0.5 + (X₁ + X₂)/4 with X ∈ U(−1, 1) has standard "
+        f"deviation {hs_sd:.3f}; the sum here, with X ∈ U(0, 1), has {sd:.3f}, so "
+        f"{p['hs_tolerance']:g} × {sd:.3f} / {hs_sd:.3f} = {p['tolerance']:g}. Always "
+        f"guessing 1 solves {s['chance']:.1%} (dashed), as guessing the mean does in theirs.\n\n"
+        "× marks a seed that did not solve within its budget: more steps might. "
+        "Computed offline by `python -m explainer.pretrain sweep`, not on this page."
+    )
 
 
 def sweep() -> None:
-    """Success rate against T on the adding problem, from the sweep stored in assets."""
+    """Success rate and steps to solve against T on the adding problem, from the sweep stored
+    in assets, with its protocol."""
     try:
-        s, fig = _sweep()
+        s, fig, steps = _sweep()
     except FileNotFoundError:
         st.info("The sweep results are missing: run `python -m explainer.pretrain sweep`.")
         return
-    left, right = st.columns([3, 2], gap="large")
+    st.markdown(sweeps.story(s))
+    left, right = st.columns(2, gap="large")
     with left:
-        show_figure(fig, key="tr_sweep", height=520)
+        show_figure(fig, key="tr_sweep", height=480)
     with right:
-        b = s["budget"]
-        explain(
-            "Each point trains a fresh network on the "
-            f"adding problem with sequences of length T: up to {b['max_steps']} steps of "
-            f"{b['batch_size']} sequences, Adam at {b['lr']:g}, clipping at {b['clip']:g}, "
-            f"H = {b['hidden_size']}, seeds {', '.join(map(str, s['seeds']))} (small circles), "
-            f"then scores {b['test_sequences']} new sequences.\n\n"
-            "A sequence counts as **solved** when the prediction is within 0.16 of the sum: the "
-            "|error| < 0.04 of Hochreiter & Schmidhuber (1997) on their scaled target "
-            "0.5 + (X₁ + X₂)/4. Guessing 1 every time solves 29 %.\n\n"
-            "Computed offline by `python -m explainer.pretrain sweep`, not on this page."
-        )
+        show_figure(steps, key="tr_sweep_steps", height=480)
+    explain(protocol(s))
+
+
+def sweep_tip(kind: str = "lstm", T: int = 200) -> str:
+    """What the stored sweep says about ``kind`` at ``T``, for the page's "what to try"."""
+    try:
+        s, _, _ = _sweep()
+    except FileNotFoundError:
+        return "the sweep of section 4 shows how many steps each cell needs"
+    return f"in the sweep of section 4, {sweeps.unsolved_text(s, kind, T)}"
