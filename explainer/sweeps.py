@@ -93,7 +93,11 @@ def unsolved_text(sweep: dict, kind: str, T: int) -> str:
 def _reached(sweep: dict, kind: str, steps: int) -> str:
     T = reach(sweep, kind, steps)
     name = CELL_NAMES[kind]
-    return f"the {name} up to T = {T}" if T else f"the {name} not even T = {sweep['T'][0]}"
+    return (
+        f"the {name} solves every T up to {T}"
+        if T
+        else f"the {name} solves none (not even T = {sweep['T'][0]})"
+    )
 
 
 def story(sweep: dict) -> str:
@@ -102,14 +106,14 @@ def story(sweep: dict) -> str:
     b = budgets(sweep)
     shared, most = min(b.values()), max(b.values())
     text = (
-        f"Within {steps_text(shared)}, every seed solves "
-        + ", ".join(_reached(sweep, k, shared) for k in KINDS)
+        f"**Within {steps_text(shared)}**, with every seed: "
+        + "; ".join(_reached(sweep, k, shared) for k in KINDS)
         + "."
     )
     if most > shared:
         short = max(T for T, n in b.items() if n == most)
         text += (
-            f" Given up to {steps_text(most)} (T ≤ {short}), {_reached(sweep, 'rnn', most)}: "
+            f" **Given up to {steps_text(most)}** (T ≤ {short}), {_reached(sweep, 'rnn', most)}: "
             "its reach grows slowly with the budget."
         )
     return text

@@ -22,7 +22,7 @@ from explainer import datasets, tasks
 
 TASKS = {
     "adding": "adding problem (remember two marked numbers)",
-    "copy": "copy task (recall 10 symbols after a delay of T steps)",
+    "copy": "copy task (recall 10 symbols after a delay)",
     "chars": "character language model (guess the next character)",
     "series": "forecasting (next value of a time series)",
     "reviews": "sentiment of short reviews (many-to-one)",
@@ -108,7 +108,7 @@ def adding(T: int, seed: int, batch: int) -> TaskData:
         baseline=tasks.ADDING_BASELINE_MSE, baseline_label="always guess 1",
         metric_name=f"solved (|error| < {SOLVED_TOL:g})", chance=adding_chance(),
         chance_label="always guess 1", memoryless=tasks.adding_memoryless_mse(T),
-        memoryless_label="no memory: sees only the last step",
+        memoryless_label="no memory: last step only",
         batch=make, val=Batch(_f32(x), _f32(y)), steps_per_epoch=100, metric=metric,
     )  # fmt: skip
 
@@ -129,7 +129,7 @@ def copy(T: int, seed: int, batch: int) -> TaskData:
     return TaskData(
         task="copy", input_size=n, output_size=n, loss="xent", where="every",
         baseline=tasks.copy_baseline(T),
-        baseline_label="knows when to recall, remembers no symbol: 10 ln 8 / (T+20)",
+        baseline_label="recall timing only",
         metric_name="recalled symbols right", chance=1 / tasks.COPY_CATEGORIES,
         chance_label="guessing", memoryless=tasks.copy_memoryless(T),
         memoryless_label="no memory: sees only x_t",
@@ -238,12 +238,12 @@ def series(name: str, L: int, seed: int, batch: int) -> TaskData:
         fit = Batch(np.concatenate([b.x for b in sample]), np.concatenate([b.y for b in sample]))
     return TaskData(
         task="series", input_size=1, output_size=1, loss="mse", where="every",
-        baseline=persistence, baseline_label="same as the last value (persistence)",
+        baseline=persistence, baseline_label="repeat the last value",
         metric_name="skill vs persistence", chance=0.0, chance_label="persistence",
         batch=make, val=val, steps_per_epoch=100,
         metric=lambda out, b: _skill(out, b, persistence), info=info,
         memoryless=affine_memoryless(fit, val),
-        memoryless_label="no memory: a·x_t + b fit on the training data",
+        memoryless_label="no memory: best a·x_t + b",
     )  # fmt: skip
 
 

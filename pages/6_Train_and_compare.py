@@ -38,11 +38,11 @@ what_to_try(
     [
         "Adding problem, T = 50: press **▶ Train**. The LSTM and the GRU drop far below the "
         "dashed baseline within a few hundred steps; the vanilla RNN stays at or above it.",
-        "Lower T to **10**: now the vanilla RNN learns too, given a few clicks ("
+        "Lower T to **10**: now the vanilla RNN learns too, given a few clicks: "
         + results.sweep_tip("rnn", 10)
-        + "). Raise it to 100 or 200: the gated cells need more steps ("
+        + ". Raise it to 100 or 200: the gated cells need more steps; "
         + results.sweep_tip("lstm", 200)
-        + ").",
+        + ".",
         "Set the learning rate to **1**, clipping **off**, optimiser **plain SGD**: watch the "
         "gradient norms jump (▲) and runs blow up (✖). Turn clipping to 1 and start over.",
         results.chars_tip(),

@@ -248,7 +248,8 @@ def test_the_page_shows_the_sweeps_protocol_and_story_from_the_data():
     shared = min(p["max_steps"])
     for kind in KINDS:
         T = my_reach(SWEEP["results"], kind, shared, Ts)
-        said = f"the {CELL_NAMES[kind]} up to T = {T}" if T else f"the {CELL_NAMES[kind]} not even"
+        name = CELL_NAMES[kind]
+        said = f"the {name} solves every T up to {T}" if T else f"the {name} solves none"
         assert said in text
     assert {"tr_sweep", "tr_sweep_steps"} <= {c.proto.id.rsplit("-", 1)[-1]
                                               for c in at.get("plotly_chart")}  # fmt: skip
@@ -284,4 +285,4 @@ def test_the_tip_about_the_lstm_at_t_200_is_computed_from_the_sweep():
     assert (
         sweeps.unsolved_text(s, "lstm", 200) == "every LSTM seed solves T = 200 (median 400 steps)"
     )
-    assert "up to T = 200" in sweeps.story(s)
+    assert "the LSTM solves every T up to 200" in sweeps.story(s)

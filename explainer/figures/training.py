@@ -83,13 +83,13 @@ def hline(y: float, colour: str, row: int = 1, dash: str = "dash") -> dict:
 
 
 def dashed_baseline(
-    value: float, label: str, below: bool = False, dash: str = "dash"
+    value: float, label: str, below: bool = False, left: bool = False, dash: str = "dash"
 ) -> tuple[list[dict], list[dict]]:
     """(shapes, annotations) of a grey dashed line at ``value``, ``label`` above its right end
-    (or, ``below``, under its left end: two lines close together keep their labels apart)."""
+    (or ``below`` it, at its ``left`` end: two lines close together keep their labels apart)."""
     text = dict(
         text=label, font=dict(color=theme.MUTED, size=15), showarrow=False,
-        xref="x domain", x=0 if below else 1, xanchor="left" if below else "right",
+        xref="x domain", x=0 if left else 1, xanchor="left" if left else "right",
         yref="y", y=value, yanchor="top" if below else "bottom",
     )  # fmt: skip
     return [hline(value, theme.MUTED, dash=dash)], [text]
@@ -106,7 +106,7 @@ def baselines(
     the best network without memory (dotted)."""
     shapes, notes = dashed_baseline(baseline, f"baseline: {label}")
     if memoryless is not None and abs(memoryless - baseline) > MEMORYLESS_GAP * abs(baseline):
-        more = dashed_baseline(memoryless, memoryless_label, below=True, dash="dot")
+        more = dashed_baseline(memoryless, memoryless_label, below=True, left=True, dash="dot")
         shapes, notes = shapes + more[0], notes + more[1]
     return shapes, notes
 
@@ -183,6 +183,9 @@ def loss_curves(
     )
     if log_y:
         layout["yaxis"].update(LOG_AXIS)
+        # on a log axis plotly places annotations at log10 of the value
+        for note in layout["annotations"]:
+            note["y"] = float(np.log10(note["y"]))
     if title:
         layout["title"] = dict(text=title)
     return theme.figure(data, layout)
@@ -281,13 +284,15 @@ def sweep(results: list[dict], Ts: list[int], chance: float) -> dict:
                 "<extra></extra>",
             ),
         ]  # fmt: skip
-    layout = single("sequence length T", "test sequences solved",
-                    *dashed_baseline(chance, f"always guess 1: {chance:.1%}"))  # fmt: skip
+    # the label under the line: the vanilla RNN's line runs along it at long T
+    chance_line = dashed_baseline(chance, f"always guess 1: {chance:.1%}", below=True)
+    layout = single("sequence length T", "test sequences solved", *chance_line)
     layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
     layout["yaxis"].update(range=[0, 1.05], tickformat=".0%")
     return theme.figure(data, layout)
 
 
+STEP_TICKS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 # seeds of the three cells side by side at each T (a factor on the log axis)
 SWEEP_OFFSET = {"rnn": 0.92, "lstm": 1.0, "gru": 1.08}
 
@@ -334,9 +339,18 @@ def sweep_steps(results: list[dict], Ts: list[int], budgets: list[int]) -> dict:
                     hovertemplate=f"{name}, %{{text}}<extra></extra>",
                 )
             )  # fmt: skip
+    data.append(
+        scatter(
+            [None], [None], mode="markers", name="not within the budget",
+            marker=dict(color=theme.MUTED, size=13, symbol="x-thin-open",
+                        line=dict(color=theme.MUTED, width=3)),
+        )
+    )  # fmt: skip
+    steps = [r["steps"] for r in results] + list(budgets)
+    ticks = [n for n in STEP_TICKS if min(steps) / 2 <= n <= max(steps) * 2]
     layout = single("sequence length T", "steps to solve", [], [])
     layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
-    layout["yaxis"].update(LOG_AXIS)
+    layout["yaxis"].update(type="log", tickvals=ticks, ticktext=[f"{n:,}" for n in ticks])
     return theme.figure(data, layout)
 
 

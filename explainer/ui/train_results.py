@@ -189,13 +189,15 @@ def baseline_meaning(data: TaskData) -> str:
         "adding": "It ignores the input. A network without memory, which sees only the last "
         "step, can do a little better when that step is the marked one (its value + 0.5): "
         f"{m} at this T. Only below that has a network used the past.",
-        "copy": "A network scores that when it knows when the ten symbols are due (it has "
+        "copy": "That is 10 ln 8 / (T + 20): what a network scores when it knows when the ten "
+        "symbols are due (it has "
         "counted the steps: memory already) but remembers none of them. A network with no "
-        f"memory at all, which sees only x_t, scores {m} (dotted). Between the two lines it "
-        "has learned the timing; below the dashed one it recalls symbols.",
+        f"memory at all, which sees only x_t, scores {m} (dotted). Below the dotted line a "
+        "network uses the past (at least to time the recall); only below the dashed one does "
+        "it recall symbols.",
         "chars": "The letter frequencies are the best a network without memory can do: below "
         "them it uses the characters before.",
-        "series": "Persistence has no memory, yet it is not the best memoryless forecast: "
+        "series": "That persistence has no memory, yet it is not the best memoryless forecast: "
         f"a·x_t + b fit on the training data scores {m} (dotted). Only below that does a "
         "network show it uses earlier values.",
         "reviews": "Class frequencies ignore the text: below them a network reads the words "
@@ -235,7 +237,7 @@ def results(
     with right:
         explain(
             "**Loss on held-out data** (thick) and while training (faint), against the "
-            f"**baseline** (dashed): {data.baseline_label}, {data.baseline:.3g}. "
+            f"**baseline** (dashed, {data.baseline:.3g}): {data.baseline_label}. "
             + baseline_meaning(data)
         )
         moments(histories, cfg.clip)
@@ -275,7 +277,8 @@ def protocol(s: dict) -> str:
         f"{p['eval_every']} steps it is checked on {p['validation_sequences']} fixed "
         f"validation sequences and stops early once {p['solved_fraction']:.0%} of them are "
         f"solved: that step is its **steps to solve**. Then it is scored on "
-        f"{p['test_sequences']:,} new test sequences (left).\n\n"
+        f"{p['test_sequences']:,} new test sequences (first chart; the second shows each "
+        "seed's steps to solve).\n\n"
         f"A sequence is **solved** when |prediction − (X₁ + X₂)| < {p['tolerance']:g}: the "
         f"|error| < {p['hs_tolerance']:g} of Hochreiter & Schmidhuber (1997) in units of the "
         f"target's spread. Their target 0.5 + (X₁ + X₂)/4 with X ∈ U(−1, 1) has standard "
