@@ -6,7 +6,8 @@ writes the same numbers (up to floating-point differences across machines).
 
 Writes ``<name>.safetensors`` (float32 ``W_ih, W_hh, b_ih, b_hh, W_hy, b_y``) with a JSON card
 (task, settings, seed, evaluation set, metrics recomputed by the NumPy cells, vocab, history),
-and ``adding_sweep.json``: success rate against T for the three cells.
+and ``adding_sweep.json``: for the three cells, the fraction of test sequences solved and the
+steps to solve against T, with the protocol (budget per T, seeds, tolerance, early stop).
 """
 
 from __future__ import annotations

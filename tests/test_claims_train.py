@@ -286,3 +286,16 @@ def test_the_tip_about_the_lstm_at_t_200_is_computed_from_the_sweep():
         sweeps.unsolved_text(s, "lstm", 200) == "every LSTM seed solves T = 200 (median 400 steps)"
     )
     assert "the LSTM solves every T up to 200" in sweeps.story(s)
+
+
+def test_the_steps_chart_marks_each_unsolved_seed_not_within_its_budget():
+    p = SWEEP["protocol"]
+    fig = training.sweep_steps(SWEEP["results"], SWEEP["T"], p["max_steps"])
+    crosses = [t for t in fig["data"] if t.get("marker", {}).get("symbol") == "x-thin-open"]
+    texts = [s for t in crosses for s in t.get("text", [])]
+    missed = [r for r in SWEEP["results"] if r["steps_to_solve"] is None]
+    assert len(texts) == len(missed)
+    assert all("not within" in s or "diverged" in s for s in texts)
+    solved = [t for t in fig["data"] if t.get("mode") == "markers" and t not in crosses]
+    budget = max(p["max_steps"])
+    assert all(np.nanmax(np.asarray(t["y"], dtype=float)) <= budget for t in solved)
