@@ -1,6 +1,7 @@
 """Train the models behind the pages and the adding-problem sweep; write them to assets/models.
 
-``python -m explainer.pretrain`` (all, about 6-9 minutes on 2 cores) or
+``python -m explainer.pretrain`` (all: the models about 6-9 minutes on 2 cores; the sweep's
+wall seconds are stored in its file) or
 ``python -m explainer.pretrain chars adding sweep --jobs 2``. Every draw is seeded, so a rerun
 writes the same numbers (up to floating-point differences across machines).
 

@@ -78,16 +78,20 @@ def budget_text(sweep: dict) -> str:
 
 
 def unsolved_text(sweep: dict, kind: str, T: int) -> str:
-    """E.g. "every LSTM seed solves T = 200 (median 900 steps)" or "2 of 3 LSTM seeds do not
-    solve T = 200 within 1,500 steps"."""
+    """E.g. "every LSTM seed solves T = 200 (median 900 steps)" or "2 of 3 LSTM seeds: not
+    within 1,500 steps at T = 200; the other solves it in 1,050"."""
     rows = points(sweep, kind, T)
     name = CELL_NAMES[kind]
-    missed = sum(r["steps_to_solve"] is None for r in rows)
+    done = sorted(r["steps_to_solve"] for r in rows if r["steps_to_solve"] is not None)
+    missed = len(rows) - len(done)
     if not missed:
         median = steps_text(median_steps(sweep, kind, T))
         return f"every {name} seed solves T = {T} (median {median})"
-    verb = "does" if missed == 1 else "do"
-    return f"{missed} of {len(rows)} {name} seeds {verb} not solve T = {T} {not_within(T, sweep)}"
+    text = f"{missed} of {len(rows)} {name} seeds: {not_within(T, sweep)} at T = {T}"
+    if done:
+        others = "the other solves" if len(done) == 1 else "the others solve"
+        text += f"; {others} it in {', '.join(f'{n:,}' for n in done)}"
+    return text
 
 
 def _reached(sweep: dict, kind: str, steps: int) -> str:
