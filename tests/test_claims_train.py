@@ -157,6 +157,8 @@ def test_the_loss_chart_draws_the_memoryless_line_where_it_differs():
 def test_the_page_names_both_baselines_with_their_numbers(query, data):
     at = run_page(tr_hidden="8", **query)
     at.button(key="tr_epoch").click().run()
+    assert not at.exception and at.session_state["tr_job"].wait(180)
+    at.run()
     assert not at.exception
     d, text = data(), page_text(at)
     assert f"{d.baseline:.3g}" in text and f"{d.memoryless:.3g}" in text
