@@ -50,3 +50,19 @@ def test_pressing_train_reproduces_the_recorded_curves():
     for kind, c in run.cells.items():
         assert c.history.val_step == recorded[kind].val_step[:3]
         assert c.history.val_loss == pytest.approx(recorded[kind].val_loss[:3], rel=1e-3)
+
+
+@pytest.mark.parametrize(("kind", "T", "seed"), [("gru", 10, 0), ("lstm", 10, 1)])
+def test_the_shipped_sweep_points_reproduce(kind, T, seed):
+    # the sweep on the Train page is what a fresh `python -m explainer.pretrain sweep` computes
+    import json
+
+    from explainer import pretrain
+
+    stored = json.loads((pretrained.SWEEPS / "adding_sweep.json").read_text(encoding="utf-8"))
+    (want,) = [r for r in stored["results"] if (r["kind"], r["T"], r["seed"]) == (kind, T, seed)]
+    got = pretrain.sweep_point(kind, T, seed)
+    assert got["steps_to_solve"] == want["steps_to_solve"]
+    assert got["solved"] == pytest.approx(want["solved"], abs=0.005)
+    assert got["mse"] == pytest.approx(want["mse"], abs=2e-4)
+    assert stored["protocol"] == pretrain.sweep_protocol()
