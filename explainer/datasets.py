@@ -46,6 +46,13 @@ MAX_CLASSES = 10
 MAX_TOKENS = 40  # words a review classifier reads
 
 
+def size_label(n_bytes: int) -> str:
+    """A size limit as students read it, in decimal units: 200_000 -> "200 kB"."""
+    if n_bytes >= 1_000_000:
+        return f"{n_bytes / 1_000_000:g} MB"
+    return f"{n_bytes / 1_000:g} kB"
+
+
 def _read(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explainer import datasets
+from explainer.serve.cluster import upload_limit_mb
+
 pytestmark = pytest.mark.app
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "6_Train_and_compare.py"
@@ -181,3 +184,23 @@ def test_opening_the_page_never_imports_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.split()[-2:] == ["0", "False"]
+
+
+UPLOADS = {  # (task, data choice, the file's limit in explainer.datasets)
+    "chars": ("character model", "your own text", datasets.MAX_TEXT_BYTES),
+    "reviews": ("sentiment", "your own CSV", datasets.MAX_CSV_BYTES),
+}
+
+
+@pytest.mark.parametrize("task", list(UPLOADS))
+def test_upload_texts_and_limits_agree_with_datasets_and_the_server(task):
+    label, choice, limit = UPLOADS[task]
+    at = ok(run(tr_task=label, **{f"tr_data_{task}": choice}))
+    proto = at.file_uploader[0].proto
+    server_mb = upload_limit_mb()
+    assert f"up to {datasets.size_label(limit)}" in proto.label
+    # no override of the server's limit, or one that agrees with it
+    assert proto.max_upload_size_mb in (0, server_mb)
+    # the server takes the largest file datasets accepts (MB read as 10^6 bytes: the stricter)
+    assert limit <= server_mb * 1_000_000
+    assert datasets.size_label(200_000) == "200 kB" and datasets.size_label(1_000_000) == "1 MB"

@@ -132,10 +132,9 @@ def _digest(text: str) -> str:
 
 def _own_text() -> tuple[str, str] | None:
     up = st.file_uploader(
-        "…or upload a .txt file (UTF-8, up to 200 kB)",
+        f"…or upload a .txt file (UTF-8, up to {datasets.size_label(datasets.MAX_TEXT_BYTES)})",
         type=["txt"],
         key="tr_text_file",
-        max_upload_size=1,
     )
     typed = st.text_area(
         "Paste or type a text to learn (at least 200 characters)", key="tr_text", height=150
@@ -155,10 +154,11 @@ def _own_text() -> tuple[str, str] | None:
 
 def _own_reviews() -> tuple[str, datasets.Labelled] | None:
     up = st.file_uploader(
-        "Upload a CSV with a header row `text,label` (UTF-8, up to 1 MB, 20 to 2,000 rows)",
+        "Upload a CSV with a header row `text,label` (UTF-8, up to "
+        f"{datasets.size_label(datasets.MAX_CSV_BYTES)}, {datasets.MIN_ROWS:,} to "
+        f"{datasets.MAX_ROWS:,} rows)",
         type=["csv", "txt"],
         key="tr_csv_file",
-        max_upload_size=2,
     )
     if up is None:
         st.info("Upload a file to train on your own labelled texts.")
