@@ -7,6 +7,7 @@ import pytest
 
 from explainer.serve.cluster import Replica, stop_process, wait_healthy
 from explainer.serve.students import classroom, run_class
+from explainer.serve.trainers import run_training_class
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.serve
@@ -55,6 +56,31 @@ def test_a_small_class_on_the_app_runs_without_errors(app_server):
     # ~10 students x 20 s / 2 s think time = 100 changes on a quiet machine; at least one each
     assert len(tally.latencies) >= 10
     assert tally.changes.get("page", 0) > 0 and len(tally.changes) > 2  # pages and sliders
+
+
+@pytest.fixture
+def own_app(tmp_path):
+    """The app on a replica of its own: the runs trainers start end with it."""
+    replica = Replica(free_port())
+    with open(tmp_path / "server.log", "w") as log:
+        replica.start(log)
+        try:
+            wait_healthy(replica.url, replica.process, 90)
+            yield replica.url
+        finally:
+            replica.stop()
+
+
+def test_students_who_train_each_get_a_run_or_a_place_in_line(own_app):
+    others, trainers, clicks = run_training_class(
+        own_app, students=4, trainers=2, seconds=15, ramp_s=2, start_pages=PAGES
+    )
+    assert others.errors == 0 and trainers.errors == 0, others.messages + trainers.messages
+    assert clicks.outcomes["errors"] == 0, clicks.messages
+    # every trainer's click got a run or a place in line, read from the page's own words
+    assert clicks.outcomes["trained"] + clicks.outcomes["queued"] == 2, clicks
+    assert clicks.outcomes["trained"] >= 1
+    assert len(others.latencies) >= 2  # the others' explainer pages, timed apart
 
 
 def test_the_load_test_catches_exceptions_failed_runs_and_dropped_sessions(broken_app):

@@ -7,7 +7,9 @@ Tables:
   10 / 30 / 60 / 100 students;
 - ``class:first-visit``: a student's first visit in headless Chromium (1440x900, a fresh
   profile): navigation to the last chart drawn, straight to a replica and through the proxy
-  (gzip), on loopback and on a throttled classroom network, with where the time goes.
+  (gzip), on loopback and on a throttled classroom network, with where the time goes;
+- ``class:training``: 30 students of which 10 press ▶ Train on the Train page, one process and
+  the replicated setup: the other students' times and what each click got (trained / queued).
 
 Students (``explainer.serve.students``) arrive over 5 s, open a page (spread over every page),
 then move a slider or switch page every 1-3 s for ``UNROLLED_CLASS_SECONDS`` (default 30) s.
@@ -101,7 +103,18 @@ def first_visit() -> None:
     run_first_visit()
 
 
-TABLES = {"settings": settings, "replicas": replicas, "first-visit": first_visit}
+def training() -> None:
+    from explainer.bench._training import run as run_training
+
+    run_training()
+
+
+TABLES = {
+    "settings": settings,
+    "replicas": replicas,
+    "first-visit": first_visit,
+    "training": training,
+}
 
 
 def run(name: str = "") -> None:

@@ -158,6 +158,7 @@ class Student:
         self.pages: list[tuple[str, str]] = []  # (script hash, url path)
         self.page_hash = ""
         self.sliders: dict[str, Slider] = {}
+        self.avoid: set[str] = set()  # url paths of pages this student does not switch to
 
     async def connect(self) -> None:
         if self.cookie is None:
@@ -173,8 +174,11 @@ class Student:
         self.replica = tried.split(",")[-1].strip()
         self.tally.replicas[self.replica] = self.tally.replicas.get(self.replica, 0) + 1
 
-    async def rerun(self, page_hash: str, page_name: str = "") -> float | None:
-        """Ask for a run with the current widget values; seconds until it finished, or None."""
+    async def rerun(
+        self, page_hash: str, page_name: str = "", triggers: tuple[str, ...] = ()
+    ) -> float | None:
+        """Ask for a run with the current widget values (and ``triggers``, ids of buttons
+        clicked); seconds until it finished, or None."""
         back = BackMsg()
         state = back.rerun_script
         state.page_script_hash = page_hash
@@ -186,6 +190,10 @@ class Student:
                 widget.double_array_value.data.extend(slider.value)
             else:
                 widget.double_value = slider.value[0]
+        for button in triggers:
+            widget = state.widget_states.widgets.add()
+            widget.id = button
+            widget.trigger_value = True
         start = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         try:
@@ -247,7 +255,7 @@ class Student:
 
     async def change(self) -> float | None:
         """Move a slider or switch page, as a student clicking around does."""
-        others = [p for p in self.pages if p[0] != self.page_hash]
+        others = [p for p in self.pages if p[0] != self.page_hash and p[1] not in self.avoid]
         if others and (not self.sliders or self.rng.random() < SWITCH_PAGE):
             self.page_hash, _ = self.rng.choice(others)
             self.sliders = {}
