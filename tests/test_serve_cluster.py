@@ -53,6 +53,17 @@ def test_health_endpoint_through_the_proxy_and_on_every_replica(cluster):
     assert all(healthy(r.url) for r in cluster.replicas)
 
 
+def test_every_replica_is_warmed_up_and_preloads_torch_before_students_come(cluster):
+    log = REPO / "test-results" / "serve-cluster.log"
+    text = log.read_text()
+    for replica in cluster.replicas:  # the warm-up visit ran a page on each, before nginx
+        assert f"replica on port {replica.port}: warmed up" in text, text[-2000:]
+    deadline = time.monotonic() + 60  # the preload waits 3 s, then imports torch
+    while log.read_text().count("unrolled: torch preloaded") < len(cluster.replicas):
+        assert time.monotonic() < deadline, log.read_text()[-2000:]
+        time.sleep(0.5)
+
+
 def test_new_students_spread_and_a_cookie_pins_each_to_one_replica(cluster):
     upstreams = {r.upstream for r in cluster.replicas}
     seen = {first_load(cluster.url)[1] for _ in range(16)}

@@ -173,6 +173,7 @@ class Cluster:
     cwd: Path = REPO
     flags: tuple[str, ...] = ()
     log: IO | None = None
+    warm: bool = True  # one page opened on each replica once it is healthy
     replicas: list[Replica] = field(default_factory=list)
     proxy: subprocess.Popen | None = None
     run_dir: Path | None = None
@@ -197,6 +198,7 @@ class Cluster:
         config.write_text(nginx_config(listen, upstreams, self.run_dir, upload_limit_mb(self.cwd)))
         for replica in self.replicas:
             wait_healthy(replica.url, replica.process, HEALTH_TIMEOUT_S)
+            self.warm_up(replica)
         command = [NGINX, "-e", "stderr", "-p", str(self.run_dir), "-c", str(config)]
         self.proxy = start_logged(command, self.run_dir, None, self.log, "[nginx]")
         wait_healthy(self.url, self.proxy, 20)
@@ -207,6 +209,17 @@ class Cluster:
         replica.stop()
         replica.start(self.log)
         wait_healthy(replica.url, replica.process, HEALTH_TIMEOUT_S)
+        self.warm_up(replica)
+
+    def warm_up(self, replica: Replica) -> None:
+        """A page opened on ``replica`` (it starts the torch preload before students come)."""
+        if not self.warm:
+            return
+        from explainer.serve.warm import warm_up  # the websocket client, only when warming
+
+        out = self.log or sys.stdout
+        out.write(f"[serve] replica on port {replica.port}: {warm_up(replica.url)}\n")
+        out.flush()
 
     def pids(self) -> list[int]:
         """Process ids of the live replicas (for memory figures)."""

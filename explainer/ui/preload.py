@@ -1,5 +1,6 @@
-"""torch imported in the background when the server starts (the first page any student opens
-imports ``explainer.ui``), so the first ▶ Train does not wait seconds for it.
+"""torch imported in the background when the server starts (the first page run imports
+``explainer.ui``: under ``make serve`` the supervisor's warm-up visit, under ``make app`` the
+first visitor), so the first ▶ Train does not wait seconds for it.
 
 Once per process: a lock and a module-level thread guard it. ``UNROLLED_PRELOAD_TORCH=0`` turns
 it off (tests that check a page never imports torch by itself).
@@ -8,6 +9,7 @@ it off (tests that check a page never imports torch by itself).
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -21,7 +23,11 @@ _thread: threading.Thread | None = None
 
 def _warm_up() -> None:
     time.sleep(DELAY)
+    start = time.perf_counter()
     train.warm_up()
+    # the server's log says so (`make serve` prints it; tests read it)
+    print(f"unrolled: torch preloaded in {time.perf_counter() - start:.1f} s", file=sys.stderr,
+          flush=True)  # fmt: skip
 
 
 def start() -> threading.Thread | None:
