@@ -10,6 +10,7 @@ errors (a click answered with neither); "finished" is how many runs were seen do
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -26,6 +27,11 @@ HEADER = (
 )
 
 
+def ms(value: float) -> str:
+    """A time in ms; a dash when no change finished (every student still opening)."""
+    return "-" if math.isnan(value) else f"{value:.0f}"
+
+
 def row(name: str, url: str, students: int, trainers: int) -> str:
     # warm up: every page run once, as the lecturer's own visit does before class
     run_class(url, len(room.PAGES), 3, ramp_s=0, start_pages=room.PAGES)
@@ -36,8 +42,8 @@ def row(name: str, url: str, students: int, trainers: int) -> str:
     for message in (others.messages + mine.messages + clicks.messages)[:5]:
         print(f"  {name}: {message}", file=sys.stderr, flush=True)
     return (
-        f"| {name} | {students} | {trainers} | {s['runs']} | {s['p50_ms']:.0f} "
-        f"| {s['p95_ms']:.0f} | {s['max_ms']:.0f} "
+        f"| {name} | {students} | {trainers} | {s['runs']} "
+        f"| {' | '.join(ms(s[k]) for k in ('p50_ms', 'p95_ms', 'max_ms'))} "
         f"| {s['exceptions']} / {s['failed_runs']} / {s['dropped']} | {clicks.line()} "
         f"| {clicks.finished} | {mine.errors} | {os.getloadavg()[0]:.1f} |"
     )
