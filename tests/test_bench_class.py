@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from explainer.serve.cluster import Replica, stop_process, wait_healthy
-from explainer.serve.students import classroom, run_class
+from explainer.serve.students import classroom, run_class, run_sync
 from explainer.serve.trainers import run_training_class
 from tests.conftest import free_port
 
@@ -93,7 +93,7 @@ def test_the_load_test_catches_exceptions_failed_runs_and_dropped_sessions(broke
         await asyncio.to_thread(stop_process, broken_app.process)
         return await students
 
-    tally = asyncio.run(go())
+    tally = run_sync(go())
     assert tally.exceptions > 0
     assert any("boom from a page that raises" in m for m in tally.messages)
     assert any("SyntaxError" in m for m in tally.messages)  # shown as an exception element

@@ -1,6 +1,5 @@
 """The replicated setup on loopback: nginx in front of two streamlit replicas, started here."""
 
-import asyncio
 import random
 import time
 import urllib.request
@@ -10,7 +9,7 @@ import pytest
 import websockets
 
 from explainer.serve.cluster import NGINX, Cluster, healthy
-from explainer.serve.students import Student, Tally
+from explainer.serve.students import Student, Tally, run_sync
 from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.serve
@@ -86,7 +85,7 @@ def test_a_session_stays_on_its_replica_across_reruns_and_reconnects(cluster):
             await again.ws.close()
         assert student.tally.errors == 0
 
-    asyncio.run(go())
+    run_sync(go())
 
 
 def test_stopping_one_replica_keeps_the_other_replicas_sessions(cluster):
@@ -117,7 +116,7 @@ def test_stopping_one_replica_keeps_the_other_replicas_sessions(cluster):
             await student.ws.close()
 
     try:
-        asyncio.run(go())
+        run_sync(go())
     finally:
         cluster.restart(0)
     assert healthy(stopped.url)

@@ -16,6 +16,7 @@ import random
 import statistics
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -313,9 +314,20 @@ async def classroom(
     return tally
 
 
+def run_sync(coro):
+    """``asyncio.run(coro)``, also from a thread whose event loop is already running (Playwright's
+    sync API keeps one in the test process): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def run_class(base_url: str, students: int, seconds: float, **kwargs) -> Tally:
     """The load test from synchronous code (a benchmark or a test)."""
-    return asyncio.run(classroom(base_url, students, seconds, **kwargs))
+    return run_sync(classroom(base_url, students, seconds, **kwargs))
 
 
 def rss_mb(pids: list[int]) -> float:

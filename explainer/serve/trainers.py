@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from explainer.serve.students import RUN_TIMEOUT_S, Student, Tally
+from explainer.serve.students import RUN_TIMEOUT_S, Student, Tally, run_sync
 
 TRAIN_PAGE = "Train_and_compare"
 TRAIN_KEY, SEED_KEY = "tr_go", "tr_seed"
@@ -157,4 +157,4 @@ async def training_class(
 
 def run_training_class(base_url: str, students: int, trainers: int, seconds: float, **kwargs):
     """The training class from synchronous code (a benchmark or a test)."""
-    return asyncio.run(training_class(base_url, students, trainers, seconds, **kwargs))
+    return run_sync(training_class(base_url, students, trainers, seconds, **kwargs))
