@@ -22,7 +22,6 @@ _thread: threading.Thread | None = None
 
 
 def _warm_up() -> None:
-    time.sleep(DELAY)
     start = time.perf_counter()
     train.warm_up()
     # the server's log says so (`make serve` prints it; tests read it)
@@ -35,6 +34,8 @@ def start() -> threading.Thread | None:
     global _thread
     with _lock:
         if _thread is None and os.environ.get("UNROLLED_PRELOAD_TORCH", "1") != "0":
-            _thread = threading.Thread(target=_warm_up, name="unrolled-torch-preload", daemon=True)
+            # a timer thread: it waits DELAY s on an event, then imports (no sleep in a page run)
+            _thread = threading.Timer(DELAY, _warm_up)
+            _thread.name, _thread.daemon = "unrolled-torch-preload", True
             _thread.start()
         return _thread
