@@ -29,10 +29,12 @@ def perplexity(ce: float) -> float:
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """softmax(logits / temperature) along the last axis."""
+    """softmax(logits / temperature) along the last axis; rows with inf/NaN come out NaN
+    instead of raising."""
     z = np.asarray(logits, dtype=np.float64) / max(temperature, 1e-3)
-    z = np.exp(z - z.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        z = np.exp(z - z.max(axis=-1, keepdims=True))
+        return z / z.sum(axis=-1, keepdims=True)
 
 
 def xent(logits: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from explainer.chareval import softmax
 from explainer.figures import theme
 
 WINDOW = 12  # cells drawn at once; longer sequences scroll
@@ -41,13 +42,6 @@ PLAIN = dict(type="scatter", xaxis="x", yaxis="y", hoverinfo="skip", showlegend=
 def window_start(t: int, T: int, width: int = WINDOW) -> int:
     """First step of the window of ``width`` cells drawn around step t (1-based)."""
     return int(min(max(t - width // 2, 1), max(T - width + 1, 1)))
-
-
-def softmax(y: np.ndarray) -> np.ndarray:
-    """Row-wise softmax; rows with inf/NaN come out NaN instead of raising."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        e = np.exp(y - np.max(y, axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
 
 
 def shorts(values) -> list[str]:
