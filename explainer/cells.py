@@ -175,16 +175,41 @@ def gru_step(p: CellParams, x_t: np.ndarray, h_prev: np.ndarray) -> dict[str, np
 STEPS = {"rnn": rnn_step, "lstm": lstm_step, "gru": gru_step}
 
 
-def params_from_torch(m) -> CellParams:
-    """Copy a one-layer ``torch.nn.RNN/LSTM/GRU`` or ``RNNCell/LSTMCell/GRUCell`` (float64)."""
+@dataclass(frozen=True, eq=False)
+class BiParams:
+    """A bidirectional layer: two cells of one kind and size, ``fwd`` reading x_1..x_T and
+    ``bwd`` reading x_T..x_1 (torch's ``*_l0`` and ``*_l0_reverse`` weights)."""
+
+    fwd: CellParams
+    bwd: CellParams
+
+    def __post_init__(self) -> None:
+        f, b = self.fwd, self.bwd
+        if (f.kind, f.hidden_size, f.input_size) != (b.kind, b.hidden_size, b.input_size):
+            raise ValueError("the two directions must be cells of the same kind and sizes")
+
+    @property
+    def kind(self) -> str:
+        return self.fwd.kind
+
+
+def params_from_torch(m) -> CellParams | BiParams:
+    """Copy a one-layer ``torch.nn.RNN/LSTM/GRU`` or ``RNNCell/LSTMCell/GRUCell`` (float64);
+    a bidirectional module gives a ``BiParams`` holding both directions."""
     name = type(m).__name__
     kind = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}.get(name.removesuffix("Cell"))
     if kind is None:
         raise ValueError(f"cannot read a {name}; expected torch.nn.RNN/LSTM/GRU or a *Cell")
-    suffix = "" if name.endswith("Cell") else "_l0"
-    if not suffix == "" and (m.num_layers != 1 or m.bidirectional or getattr(m, "proj_size", 0)):
-        raise ValueError("only one-layer, one-direction modules without projection are supported")
+    if name.endswith("Cell"):
+        return _read_direction(m, kind, "")
+    if m.num_layers != 1 or getattr(m, "proj_size", 0):
+        raise ValueError("only one-layer modules without projection are supported")
+    if m.bidirectional:
+        return BiParams(_read_direction(m, kind, "_l0"), _read_direction(m, kind, "_l0_reverse"))
+    return _read_direction(m, kind, "_l0")
 
+
+def _read_direction(m, kind: str, suffix: str) -> CellParams:
     def read(w: str) -> np.ndarray | None:
         t = getattr(m, w + suffix, None)
         return None if t is None else t.detach().cpu().double().numpy().copy()
