@@ -56,9 +56,10 @@ def _logits(rnn, head, x):
     return head(rnn(x)[0])[..., 0]  # (B, T)
 
 
-def train_pair(cfg: FutureConfig) -> dict:
+def train_pair(cfg: FutureConfig, on_step=None, stopping=None) -> dict:
     """Train both models; returns ``{"uni": ..., "bi": ...}`` each with the NumPy ``tagger``,
-    its ``loss`` history, ``accuracy`` by position on held-out strings and ``seconds``."""
+    its ``loss`` history, ``accuracy`` by position on held-out strings and ``seconds``.
+    ``on_step(k)`` hears of each step; ``stopping()`` true ends the run early."""
     torch = _torch()
     nets = {"uni": _net(cfg, False), "bi": _net(cfg, True)}
     opts = {
@@ -80,6 +81,10 @@ def train_pair(cfg: FutureConfig) -> dict:
             opts[k].step()
             seconds[k] += time.perf_counter() - start
             losses[k].append(float(loss.detach()))
+        if on_step is not None:
+            on_step(step)
+        if stopping is not None and stopping():
+            break
     ids = future.sequences(EVAL_ROWS, future.T_TRAIN, EVAL_SEED)
     x = torch.from_numpy(future.one_hot(ids).astype(np.float32))
     out = {}

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from explainer import bidirectional
 from explainer.bidirectional import bi_unroll
 from explainer.cells import BiParams, CellParams, sigmoid
 from explainer.unroll import unroll
@@ -35,7 +36,7 @@ V = len(ALPHABET)
 T_TRAIN = 20  # length of the training strings
 MAX_LEN = 60  # characters a typed string may have
 SPACE_RATE = 0.15
-DEFAULT_TEXT = "see you (at noon) ok"
+DEFAULT_TEXT = "my answer is b) for sure"
 MODELS = Path(__file__).resolve().parent.parent / "assets" / "models"
 
 
@@ -151,3 +152,31 @@ def shipped(kind: str, bidirectional: bool) -> tuple[Tagger, dict]:
     params = BiParams(fwd, _direction(f, kind, "bwd.")) if bidirectional else fwd
     card = json.loads((MODELS / f"{name}.json").read_text())
     return Tagger(params, f["w"], float(f["b"][0])), card
+
+
+@dataclass(frozen=True, eq=False)
+class Reading:
+    """What both taggers make of one string: beliefs, states and reach, in the input's order."""
+
+    chars: list[str]
+    ids: np.ndarray  # (T,)
+    truth: np.ndarray  # (T,) 1.0 where a ')' comes later
+    runs: dict  # {"uni": Trace, "bi": BiTrace}
+    beliefs: dict  # {"uni": (T,), "bi": (T,)} P(a ')' comes later)
+    reach: dict  # {"uni": (T, T), "bi": (T, T)} ||do_t/dx_s||, row t-1, column s-1
+
+
+def read(taggers: dict, ids: np.ndarray) -> Reading:
+    """Run the one-way and the bidirectional tagger over ``ids`` and record everything."""
+    runs, beliefs, reach = {}, {}, {}
+    for k in ("uni", "bi"):
+        m = taggers[k]
+        runs[k], out = states(m, ids)
+        beliefs[k] = sigmoid(out @ m.w + m.b)
+        if m.bidirectional:
+            J = bidirectional.bi_input_jacobians(m.params, runs[k])
+        else:
+            J = bidirectional.input_jacobians(m.params, runs[k])
+        reach[k] = bidirectional.reach(J)
+    chars = [ALPHABET[k] for k in ids]
+    return Reading(chars, ids, labels(ids), runs, beliefs, reach)

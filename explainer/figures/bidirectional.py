@@ -1,0 +1,187 @@
+"""Figures of the bidirectional page: the two chains and what they say at every step, the
+accuracy of both taggers by position, and how far each output reaches into the input.
+
+The chains figure stacks, on one time axis, the taggers' beliefs that a ``)`` is ahead, the
+forward cell's states (read left to right) and the backward cell's states (read right to
+left), with the joined state ``o_t = [h_fwd_t ; h_bwd_t]`` as bars beside them. The heatmaps go
+once into the figure; a frame carries the 2H bars and the three outlines of column t.
+
+References: Schuster & Paliwal 1997; Graves & Schmidhuber 2005.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explainer.figures import theme
+
+FWD, BWD = "#56B4E9", "#CC79A7"  # the forward chain (and the one-way tagger) and the backward
+BI = "#E69F00"  # the bidirectional tagger
+TRUTH = theme.TEXT
+CURSOR = theme.COLOURS["accent"]
+MAIN_X = [0.0, 0.76]
+BARS_X = [0.84, 1.0]
+ROWS = theme.stacked([1.1, 1, 1], 0.1)  # beliefs, forward states, backward states
+
+
+def shown(chars: list[str]) -> list[str]:
+    """Characters as tick labels: a space is drawn as an open box."""
+    return ["␣" if c == " " else c for c in chars]
+
+
+def _outlines(t: int) -> list[dict]:
+    return [
+        dict(type="rect", xref=theme.axis_ref("x", row), yref=f"{theme.axis_ref('y', row)} domain",
+             x0=t - 0.5, x1=t + 0.5, y0=0, y1=1, line=dict(color=CURSOR, width=3))
+        for row in (1, 2, 3)
+    ]  # fmt: skip
+
+
+def _bars(o_t: np.ndarray, H: int) -> dict:
+    return dict(
+        type="bar", orientation="h", x=theme.f32(o_t), y=np.arange(2 * H), xaxis="x4",
+        yaxis="y4", marker=dict(color=[FWD] * H + [BWD] * H), showlegend=False,
+        hovertemplate="%{x:.3f}<extra></extra>",
+    )  # fmt: skip
+
+
+def _axes(chars: list[str], H: int) -> dict:
+    T = len(chars)
+    layout = {}
+    for row, dom in enumerate(ROWS, 1):
+        layout[theme.axis_key("x", row)] = dict(
+            anchor=theme.axis_ref("y", row), domain=MAIN_X, range=[0.5, T + 0.5],
+            **({} if row == 3 else dict(matches="x3", showticklabels=False)),
+        )  # fmt: skip
+        layout[theme.axis_key("y", row)] = dict(anchor=theme.axis_ref("x", row), domain=dom)
+    layout["xaxis3"].update(
+        tickvals=np.arange(1, T + 1),
+        ticktext=shown(chars),
+        tickangle=0,
+        title=dict(text="input x<sub>t</sub>, one character a step"),
+    )
+    if T > 30:  # keep the characters readable: every second one labelled
+        layout["xaxis3"].update(tickvals=np.arange(1, T + 1, 2), ticktext=shown(chars[::2]))
+    layout["yaxis"].update(range=[-0.08, 1.08], tickvals=[0, 0.5, 1], title=dict(text="P"))
+    for row in (2, 3):
+        layout[theme.axis_key("y", row)].update(range=[-0.5, H - 0.5], title=dict(text="unit"))
+    layout["xaxis4"] = dict(anchor="y4", domain=BARS_X, range=[-1.05, 1.05],
+                            title=dict(text="value"), tickvals=[-1, 0, 1])  # fmt: skip
+    layout["yaxis4"] = dict(
+        anchor="x4", domain=[ROWS[2][0], ROWS[1][1]], autorange="reversed",
+        tickvals=[0, H - 1, H, 2 * H - 1], ticktext=["→ 0", f"→ {H - 1}", "← 0", f"← {H - 1}"],
+    )  # fmt: skip
+    return layout
+
+
+def two_chains(
+    chars: list[str], h_fwd: np.ndarray, h_bwd: np.ndarray, beliefs: dict, truth, t: int
+) -> dict:
+    """The chains over ``chars`` (T,), states (T, H) each, ``beliefs`` {"uni", "bi"} (T,) and
+    the true tags (T,), opened at step t (1-based), with one frame per step."""
+    T, H = h_fwd.shape
+    steps = np.arange(1, T + 1)
+    heat = dict(type="heatmap", x=steps, y=np.arange(H), coloraxis="coloraxis")
+    data = [
+        dict(type="scatter", x=steps, y=theme.f32(beliefs["uni"]), mode="lines+markers",
+             name="one-way tagger", line=dict(color=FWD, width=3), marker=dict(size=8),
+             hovertemplate="t = %{x}: %{y:.2f}<extra>one-way</extra>"),
+        dict(type="scatter", x=steps, y=theme.f32(beliefs["bi"]), mode="lines+markers",
+             name="bidirectional tagger", line=dict(color=BI, width=3), marker=dict(size=8),
+             hovertemplate="t = %{x}: %{y:.2f}<extra>bidirectional</extra>"),
+        dict(type="scatter", x=steps, y=np.asarray(truth, dtype=float), mode="markers",
+             name="truth: ) ahead", marker=dict(symbol="x-thin", size=12,
+                                                line=dict(width=3, color=TRUTH))),
+        {**heat, "z": theme.f32(h_fwd.T), "xaxis": "x2", "yaxis": "y2", "name": "forward",
+         "hovertemplate": "t = %{x}, unit %{y}: %{z:.3f}<extra>forward →</extra>"},
+        {**heat, "z": theme.f32(h_bwd.T), "xaxis": "x3", "yaxis": "y3", "name": "backward",
+         "hovertemplate": "t = %{x}, unit %{y}: %{z:.3f}<extra>backward ←</extra>"},
+        _bars(np.concatenate([h_fwd[t - 1], h_bwd[t - 1]]), H),
+    ]  # fmt: skip
+    titles = [
+        theme.panel_title("P(a ')' comes later), as each tagger reads", MAIN_X, ROWS[0][1]),
+        theme.panel_title("→ forward cell h→<sub>t</sub>: read x<sub>1</sub> … x<sub>t</sub>",
+                          MAIN_X, ROWS[1][1], color=FWD),
+        theme.panel_title("← backward cell h←<sub>t</sub>: read x<sub>T</sub> … x<sub>t</sub>",
+                          MAIN_X, ROWS[2][1], color=BWD),
+        theme.panel_title("o<sub>t</sub> = [h→<sub>t</sub> ; h←<sub>t</sub>]", BARS_X,
+                          ROWS[1][1]),
+    ]  # fmt: skip
+    layout = dict(
+        **_axes(chars, H),
+        coloraxis=dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, showscale=False),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left"),
+        annotations=titles, shapes=_outlines(t), height=640, margin=dict(t=70, b=150, l=70),
+        **theme.player([str(s) for s in steps], active=t - 1, redraw=True),
+    )  # fmt: skip
+    frames = [
+        dict(name=str(s), data=[_bars(np.concatenate([h_fwd[s - 1], h_bwd[s - 1]]), H)],
+             traces=[5], layout=dict(shapes=[dict(x0=s - 0.5, x1=s + 0.5)] * 3))
+        for s in steps
+    ]  # fmt: skip
+    return theme.figure(data, layout, frames)
+
+
+def accuracy_by_position(acc: dict, bound: np.ndarray) -> dict:
+    """Held-out accuracy (T,) of each tagger at every position, and the best any left-to-right
+    reader can do (dashed)."""
+    T = len(bound)
+    x = np.arange(1, T + 1)
+    data = [
+        dict(type="scatter", x=x, y=bound, mode="lines", name="best any one-way reader can do",
+             line=dict(color=theme.MUTED, width=3, dash="dash")),
+        dict(type="scatter", x=x, y=acc["uni"], mode="lines+markers", name="one-way tagger",
+             line=dict(color=FWD, width=4)),
+        dict(type="scatter", x=x, y=acc["bi"], mode="lines+markers", name="bidirectional",
+             line=dict(color=BI, width=4)),
+    ]  # fmt: skip
+    layout = dict(
+        title=dict(text="Right answers by position (held-out strings)"),
+        xaxis=dict(title=dict(text="position t in the string"), range=[0.5, T + 0.5]),
+        yaxis=dict(title=dict(text="share right"), range=[0.4, 1.04], tickformat=".0%"),
+        legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"),
+        margin=dict(b=150), height=460, hovermode="x",
+    )  # fmt: skip
+    return theme.figure(data, layout)
+
+
+def _reach_y(R: np.ndarray, t: int) -> np.ndarray:
+    # exact zeros (no path) cannot sit on a log axis: a gap
+    row = R[t - 1]
+    return np.where(row > 0, row, np.nan)
+
+
+def reach_figure(reach: dict, chars: list[str], t: int) -> dict:
+    """``||do_t/dx_s||`` for every s at step t (one frame per t) of both taggers, log axis."""
+    T = len(chars)
+    s = np.arange(1, T + 1)
+    finite = np.concatenate([R[R > 0] for R in reach.values()])
+    lo, hi = np.log10(finite.min()) - 0.3, np.log10(finite.max()) + 0.3
+
+    def traces(t: int) -> list[dict]:
+        return [
+            dict(type="scatter", x=s, y=_reach_y(reach["uni"], t), mode="lines+markers",
+                 name="one-way: o<sub>t</sub> = h→<sub>t</sub>", line=dict(color=FWD, width=4)),
+            dict(type="scatter", x=s, y=_reach_y(reach["bi"], t), mode="lines+markers",
+                 name="bidirectional: o<sub>t</sub> = [h→<sub>t</sub> ; h←<sub>t</sub>]",
+                 line=dict(color=BI, width=4)),
+        ]  # fmt: skip
+
+    def cursor(t: int) -> list[dict]:
+        return [dict(type="line", x0=t, x1=t, y0=0, y1=1, xref="x", yref="y domain",
+                     line=dict(color=CURSOR, width=2, dash="dot"))]  # fmt: skip
+
+    layout = dict(
+        title=dict(text="How far does the output at t reach? ‖∂o<sub>t</sub>/∂x<sub>s</sub>‖"),
+        xaxis=dict(title=dict(text="input step s"), range=[0.5, T + 0.5], tickvals=s,
+                   ticktext=shown(chars)) if T <= 30 else
+        dict(title=dict(text="input step s"), range=[0.5, T + 0.5]),
+        yaxis=dict(type="log", range=[lo, hi], exponentformat="power",
+                   title=dict(text="norm (log scale)")),
+        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
+        shapes=cursor(t), margin=dict(b=190), height=480,
+        **theme.player([str(k) for k in s], active=t - 1, redraw=False),
+    )  # fmt: skip
+    frames = [dict(name=str(k), data=traces(k), traces=[0, 1],
+                   layout=dict(shapes=cursor(k))) for k in s]  # fmt: skip
+    return theme.figure(traces(t), layout, frames)
