@@ -27,8 +27,8 @@ def controls() -> tuple[str, np.ndarray]:
                    f"one of {', '.join(KINDS)}; using gru.")  # fmt: skip
         del st.query_params["cell"]
     # a bound select writes its displayed option into the URL: the options are the kinds
-    cell = st.sidebar.selectbox("Cell", KINDS, index=2, key="cell", **BOUND,
-                                help=", ".join(f"{k}: {n}" for k, n in CELL_NAMES.items()))  # fmt: skip
+    names = ", ".join(f"{k}: {n}" for k, n in CELL_NAMES.items())
+    cell = st.sidebar.selectbox("Cell", KINDS, index=2, key="cell", help=names, **BOUND)
     text = st.sidebar.text_input(
         "String to tag", future.DEFAULT_TEXT, key="string", max_chars=400, **BOUND,
         help=f"Letters, spaces and ')'; up to {future.MAX_LEN} characters are read.",
