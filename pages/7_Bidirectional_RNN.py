@@ -52,13 +52,9 @@ with step_col:
 with unit_col:
     j = ui.unit_picker(models["bi"].hidden_size)
 bidi.chains_chart(reading, about, t)
-
-equations_col, words_col = st.columns([3, 2], gap="large")
-with equations_col:
-    bidi.equations(models, reading, t, j)
-    ui.conventions(cell)
-with words_col:
-    ui.explain(EXPLAIN)
+ui.explain(EXPLAIN)
+bidi.equations(models, reading, t, j)
+ui.conventions(cell)
 
 st.header("Why it helps: a task that needs the future")
 chart_col, train_col = st.columns([3, 2], gap="large")

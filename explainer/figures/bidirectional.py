@@ -54,22 +54,18 @@ def _axes(chars: list[str], H: int) -> dict:
             **({} if row == 3 else dict(matches="x3", showticklabels=False)),
         )  # fmt: skip
         layout[theme.axis_key("y", row)] = dict(anchor=theme.axis_ref("x", row), domain=dom)
-    layout["xaxis3"].update(
-        tickvals=np.arange(1, T + 1),
-        ticktext=shown(chars),
-        tickangle=0,
-        title=dict(text="input x<sub>t</sub>, one character a step"),
-    )
+    # the characters are the axis: no title, which would sit on the player below
+    layout["xaxis3"].update(tickvals=np.arange(1, T + 1), ticktext=shown(chars), tickangle=0)
     if T > 30:  # keep the characters readable: every second one labelled
         layout["xaxis3"].update(tickvals=np.arange(1, T + 1, 2), ticktext=shown(chars[::2]))
     layout["yaxis"].update(range=[-0.08, 1.08], tickvals=[0, 0.5, 1], title=dict(text="P"))
     for row in (2, 3):
         layout[theme.axis_key("y", row)].update(range=[-0.5, H - 0.5], title=dict(text="unit"))
-    layout["xaxis4"] = dict(anchor="y4", domain=BARS_X, range=[-1.05, 1.05],
-                            title=dict(text="value"), tickvals=[-1, 0, 1])  # fmt: skip
+    layout["xaxis4"] = dict(anchor="y4", domain=BARS_X, range=[-1.05, 1.05], tickvals=[-1, 0, 1])
+    # one label per half: the forward units above, the backward ones below
     layout["yaxis4"] = dict(
         anchor="x4", domain=[ROWS[2][0], ROWS[1][1]], autorange="reversed",
-        tickvals=[0, H - 1, H, 2 * H - 1], ticktext=["→ 0", f"→ {H - 1}", "← 0", f"← {H - 1}"],
+        tickvals=[(H - 1) / 2, H + (H - 1) / 2], ticktext=["h→", "h←"],
     )  # fmt: skip
     return layout
 
@@ -99,10 +95,10 @@ def two_chains(
         _bars(np.concatenate([h_fwd[t - 1], h_bwd[t - 1]]), H),
     ]  # fmt: skip
     titles = [
-        theme.panel_title("P(a ')' comes later), as each tagger reads", MAIN_X, ROWS[0][1]),
-        theme.panel_title("→ forward cell h→<sub>t</sub>: read x<sub>1</sub> … x<sub>t</sub>",
+        theme.panel_title("P(a ')' comes later)", MAIN_X, ROWS[0][1]),
+        theme.panel_title("→ forward h→<sub>t</sub>: read x<sub>1</sub>…x<sub>t</sub>",
                           MAIN_X, ROWS[1][1], color=FWD),
-        theme.panel_title("← backward cell h←<sub>t</sub>: read x<sub>T</sub> … x<sub>t</sub>",
+        theme.panel_title("← backward h←<sub>t</sub>: read x<sub>T</sub>…x<sub>t</sub>",
                           MAIN_X, ROWS[2][1], color=BWD),
         theme.panel_title("o<sub>t</sub> = [h→<sub>t</sub> ; h←<sub>t</sub>]", BARS_X,
                           ROWS[1][1]),
@@ -110,8 +106,10 @@ def two_chains(
     layout = dict(
         **_axes(chars, H),
         coloraxis=dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, showscale=False),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left"),
-        annotations=titles, shapes=_outlines(t), height=640, margin=dict(t=70, b=150, l=70),
+        # the legend in the free corner right of the beliefs, above the bars
+        legend=dict(x=BARS_X[0] - 0.04, y=ROWS[0][1], yanchor="top", xanchor="left",
+                    font=dict(size=14)),
+        annotations=titles, shapes=_outlines(t), height=600, margin=dict(t=50, b=140, l=70),
         **theme.player([str(s) for s in steps], active=t - 1, redraw=True),
     )  # fmt: skip
     frames = [
@@ -139,8 +137,10 @@ def accuracy_by_position(acc: dict, bound: np.ndarray) -> dict:
         title=dict(text="Right answers by position (held-out strings)"),
         xaxis=dict(title=dict(text="position t in the string"), range=[0.5, T + 0.5]),
         yaxis=dict(title=dict(text="share right"), range=[0.4, 1.04], tickformat=".0%"),
-        legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"),
-        margin=dict(b=150), height=460, hovermode="x",
+        # inside, bottom right: the one-way curve climbs along the diagonal, clear of it
+        legend=dict(x=0.99, y=0.03, xanchor="right", yanchor="bottom", font=dict(size=14),
+                    bgcolor="rgba(14,17,23,0.85)"),
+        margin=dict(b=70), height=440, hovermode="x",
     )  # fmt: skip
     return theme.figure(data, layout)
 
@@ -171,15 +171,16 @@ def reach_figure(reach: dict, chars: list[str], t: int) -> dict:
         return [dict(type="line", x0=t, x1=t, y0=0, y1=1, xref="x", yref="y domain",
                      line=dict(color=CURSOR, width=2, dash="dot"))]  # fmt: skip
 
+    ticks = dict(tickvals=s, ticktext=shown(chars)) if T <= 30 else {}
     layout = dict(
         title=dict(text="How far does the output at t reach? ‖∂o<sub>t</sub>/∂x<sub>s</sub>‖"),
-        xaxis=dict(title=dict(text="input step s"), range=[0.5, T + 0.5], tickvals=s,
-                   ticktext=shown(chars)) if T <= 30 else
-        dict(title=dict(text="input step s"), range=[0.5, T + 0.5]),
-        yaxis=dict(type="log", range=[lo, hi], exponentformat="power",
+        # the characters are the axis: no title, which would sit on the player below
+        xaxis=dict(range=[0.5, T + 0.5], **ticks),
+        yaxis=dict(type="log", range=[lo, hi], exponentformat="power", dtick=1,
                    title=dict(text="norm (log scale)")),
-        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
-        shapes=cursor(t), margin=dict(b=190), height=480,
+        # above the plot: below it sit the ticks and the player
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=14)),
+        shapes=cursor(t), margin=dict(t=130, b=120), height=500,
         **theme.player([str(k) for k in s], active=t - 1, redraw=False),
     )  # fmt: skip
     frames = [dict(name=str(k), data=traces(k), traces=[0, 1],
