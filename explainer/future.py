@@ -37,7 +37,8 @@ T_TRAIN = 20  # length of the training strings
 MAX_LEN = 60  # characters a typed string may have
 SPACE_RATE = 0.15
 DEFAULT_TEXT = "my answer is b) for sure"
-MODELS = Path(__file__).resolve().parent.parent / "assets" / "models"
+# a folder of their own: assets/models/*.json are the cards of the sidebar's models
+MODELS = Path(__file__).resolve().parent.parent / "assets" / "models" / "bidirectional"
 
 
 def sequences(n: int, T: int, seed: int) -> np.ndarray:
