@@ -115,14 +115,17 @@ _VJP = {
 }
 
 
-def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None) -> None:
+def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None, dc_T=None) -> None:
     """Walk from step T back to step 0 with cotangents of shape (B, H).
 
-    ``dh_direct`` (T+1, B, H) is added to dL/dh_t where a loss touches h_t directly.
+    ``dh_direct`` (T+1, B, H) is added to dL/dh_t where a loss touches h_t directly; ``dc_T``
+    (B, H) seeds dL/dc_T (an LSTM whose last cell state feeds a decoder).
     ``on_step(t, dh_t, dc_t, d_gi, d_gh)`` sees each step's cotangents (d_gi is None at t=0).
     """
     dh = dh_T
-    dc = np.zeros_like(dh) if tr.c is not None else None
+    dc = None
+    if tr.c is not None:
+        dc = np.zeros_like(dh) if dc_T is None else np.asarray(dc_T, dtype=np.float64)
     factors, vjp = _VJP[p.kind]
     with np.errstate(over="ignore", invalid="ignore"):
         k = factors(p, tr)
@@ -138,8 +141,9 @@ def _sweep(p: CellParams, tr: Trace, dh_T: np.ndarray, on_step, dh_direct=None) 
         on_step(0, dh, dc, None, None)
 
 
-def backward(p: CellParams, tr: Trace, dh_direct: np.ndarray) -> Grads:
-    """BPTT for a loss that touches the hidden states directly with ``dh_direct`` (T+1, H)."""
+def backward(p: CellParams, tr: Trace, dh_direct: np.ndarray, dc_T=None) -> Grads:
+    """BPTT for a loss that touches the hidden states directly with ``dh_direct`` (T+1, H)
+    (and, for an LSTM, its last cell state with ``dc_T`` (H,))."""
     T, H, GH = tr.T, tr.H, p.W_hh.shape[0]
     dh_direct = np.asarray(dh_direct, dtype=np.float64)
     if dh_direct.shape != (T + 1, H):
@@ -154,7 +158,8 @@ def backward(p: CellParams, tr: Trace, dh_direct: np.ndarray) -> Grads:
         if d_gi is not None:
             d_gi_all[t - 1], d_gh_all[t - 1] = d_gi[0], d_gh[0]
 
-    _sweep(p, tr, dh_direct[T][None], record, dh_direct[:, None, :])
+    seed_c = None if dc_T is None else np.asarray(dc_T, dtype=np.float64)[None]
+    _sweep(p, tr, dh_direct[T][None], record, dh_direct[:, None, :], seed_c)
     with np.errstate(over="ignore", invalid="ignore"):
         return Grads(
             dh=dh_all,
