@@ -26,6 +26,9 @@ from explainer.train import TORCH_THREADS
 TEST_SEED = 2024
 TEST_PER_LENGTH = 100
 HOLD_OUT_FROM = 4  # 10^4 strings and more: the test strings can be kept out of training
+# what the default protocol promises (a slow test retrains and checks it): with teacher forcing,
+# this fraction of the output tokens right on held-out strings of these lengths
+STATED = {"lengths": (4, 6), "teacher": 0.95}
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Seq2SeqConfig:
 
     cell: str = "gru"
     hidden_size: int = 32
-    max_len: int = 8  # trains on lengths 1..max_len
+    max_len: int = 7  # trains on lengths 1..max_len
     steps: int = 2000
     batch_size: int = 64
     lr: float = 0.01
