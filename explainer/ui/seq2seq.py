@@ -18,6 +18,7 @@ from explainer import jobs, reversal, seq2seq_models, seq2seq_story, seq2seq_tra
 from explainer.cells import KINDS
 from explainer.figures import seq2seq as figures
 from explainer.figures.theme import CELL_NAMES
+from explainer.ui.cache import read_only
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
 from explainer.ui.view import time_cursor, unit_picker
@@ -114,12 +115,23 @@ def controls(m: Model):
         st.error(f"Nothing to reverse: {err}. The figures wait for digits.",
                  icon=":material/block:")  # fmt: skip
         st.stop()
-    tf, free = seq2seq_story.decodings(m.model, digits, decoding())
+    tf, free = _decodings(m.id, raw_digits(digits), decoding(), m.model)
     with step:
         t = cursor(digits, free)
     with unit:
         j = unit_picker(m.model.H)
     return digits, tf, free, t, j
+
+
+def raw_digits(digits: np.ndarray) -> str:
+    return "".join(reversal.DIGITS[d] for d in digits)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _decodings(model_id: str, text: str, how: str, _m):
+    """Both decodings of ``text`` by the model ``model_id`` names (its weights follow from the
+    id: shipped, or settings and steps trained from a seed), shared read-only."""
+    return read_only(seq2seq_story.decodings(_m, reversal.parse(text), how))
 
 
 def decoding() -> str:
@@ -260,8 +272,7 @@ def cursor(digits: np.ndarray, free) -> int:
 
 def unrolled(m: Model, digits: np.ndarray, free, t: int) -> None:
     """The animated encoder-decoder and its text alternative."""
-    text = "".join(reversal.DIGITS[d] for d in digits)
-    key = ("s2s_chain", m.id, text, decoding())
+    key = ("s2s_chain", m.id, raw_digits(digits), decoding())
     show_animated(key, lambda k: figures.unrolled_figure(free, digits, k), t, "s2s_chain")
     st.caption(seq2seq_story.describe(free, digits, m.model.H))
 
