@@ -7,7 +7,7 @@ fall back to their defaults with a notice a person can read, never an exception.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from explainer.cells import ACTIVATIONS, KINDS
 from explainer.initializers import INITS
@@ -68,21 +68,20 @@ class RunConfig:
     def from_query(cls, query) -> tuple[RunConfig, dict[str, str]]:
         """Read the fields this class knows from a mapping of strings; others are ignored.
 
-        Returns the config and, keyed by field, a notice for each value that was ignored, e.g.
-        ``hidden_size='abc' is not a whole number from 1 to 128; using 16``.
+        Values are read by ``read_link`` (one rule for every link): returns the config and,
+        keyed by field, a notice for each value that was changed, e.g.
+        ``hidden_size='1.5' is not a whole number; using 2``.
         """
-        default, values, notices = cls(), {}, {}
+        values, notices = {}, {}
         for f in fields(cls):
             if f.name not in query:
                 continue
             raw = query[f.name]
-            raw = raw[-1] if isinstance(raw, list) else raw
-            fallback = getattr(default, f.name)
-            value, problem = _parse(f.name, str(raw))
+            raw = str(raw[-1] if isinstance(raw, list) else raw)
+            value, problem = read_link(raw, CONFIG_LINKS[f.name])
+            values[f.name] = value
             if problem:
-                notices[f.name] = f"{f.name}={str(raw)[:40]!r} {problem}; using {_format(fallback)}"
-            else:
-                values[f.name] = value
+                notices[f.name] = link_notice(f.name, raw, problem, value)
         return cls(**values), notices
 
 
@@ -115,28 +114,113 @@ def _format(v) -> str:
     return str(v)
 
 
-def _parse(name: str, raw: str):
-    """(value, None) or (None, problem) for one query value."""
-    if name in CHOICES:
-        return (
-            (raw, None)
-            if raw in CHOICES[name]
-            else (None, f"is not one of {', '.join(CHOICES[name])}")
+@dataclass(frozen=True)
+class LinkField:
+    """What one control accepts from a link: a number in [lo, hi] (``whole``: an integer),
+    one of ``choices``, or text of ``min_len`` to ``max_len`` characters. ``none`` lists the
+    words that stand for None (optional fields: none, random, off)."""
+
+    default: object
+    lo: float | None = None
+    hi: float | None = None
+    whole: bool = False
+    choices: tuple[str, ...] = ()
+    max_len: int | None = None
+    min_len: int = 0
+    none: tuple[str, ...] = field(default=())
+
+
+def read_link(raw: str, spec: LinkField) -> tuple[object, str | None]:
+    """The value a page uses for a link's ``raw`` string, and why it differs (None if not).
+
+    One rule for every control: a number is rounded to the nearest whole number where the
+    control needs one and moved into the control's range; a word or value that is not one of
+    the choices, and anything that is not a number where one is needed, gives the default;
+    text longer than the limit is cut to its first ``max_len`` characters.
+    """
+    if spec.choices:
+        if raw in spec.choices:
+            return raw, None
+        same = [c for c in spec.choices if _number(c) is not None and _number(c) == _number(raw)]
+        if same:  # another spelling of an offered number: 1.0 for 1
+            return same[0], None
+        return spec.default, f"is not one of {', '.join(spec.choices)}"
+    if spec.max_len is not None:
+        if len(raw) < spec.min_len:
+            return spec.default, "is empty"
+        if len(raw) > spec.max_len:
+            return raw[: spec.max_len], f"has {len(raw)} characters, more than {spec.max_len}"
+        return raw, None
+    if raw.lower() in spec.none:
+        return None, None
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        return spec.default, "is not a number"
+    problems = []
+    if spec.whole and number != math.floor(number):
+        number = math.floor(number + 0.5)  # half up: 1.5 -> 2, 2.5 -> 3
+        problems.append("is not a whole number")
+    if not spec.lo <= number <= spec.hi:
+        number = min(max(number, spec.lo), spec.hi)
+        problems.append(
+            f"is below {_format(spec.lo)}"
+            if spec.hi == math.inf
+            else f"is outside {_format(spec.lo)} to {_format(spec.hi)}"
         )
-    if name in LIMITS:
-        lo, hi = LIMITS[name]
-        if raw.lower() in ("none", "random", "off") and name in ("forget_bias", "clip"):
-            return None, None
-        try:
-            value = int(raw) if isinstance(lo, int) else float(raw)
-        except ValueError:
-            kind = "whole number" if isinstance(lo, int) else "number"
-            return None, f"is not a {kind} from {lo} to {hi}"
-        if not math.isfinite(value) or not lo <= value <= hi:
-            return None, f"is outside {lo} to {hi}"
-        return value, None
-    if name == "text" and len(raw) > MAX_TEXT:
-        return None, f"is longer than {MAX_TEXT} characters"
-    if name == "weights" and not (0 < len(raw) <= 64):
-        return None, "is not a model name"
-    return raw, None
+    value = int(number) if spec.whole else float(number)
+    return value, " and ".join(problems) or None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def link_text(value) -> str:
+    """A value as a link writes it: 16, 0.25, lstm, none."""
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def link_notice(name: str, raw: str, problem: str, used) -> str:
+    """What the page did with a link value it could not use as written, in one sentence."""
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    if isinstance(used, str) and len(used) > 40:
+        used = f"its first {len(used)} characters"
+    elif used is None:
+        used = "none"
+    else:
+        used = link_text(used)
+    return f"{name}={shown!r} {problem}; using {used}"
+
+
+def _config_links() -> dict[str, LinkField]:
+    """How ``RunConfig.from_query`` reads each field (the app's controls use narrower
+    ranges and lists of their own, under the same rule)."""
+    default, out = RunConfig(), {}
+    for f in fields(RunConfig):
+        d = getattr(default, f.name)
+        if f.name in CHOICES:
+            out[f.name] = LinkField(d, choices=tuple(CHOICES[f.name]))
+        elif f.name in LIMITS:
+            lo, hi = LIMITS[f.name]
+            none = ("none", "random", "off") if f.name in ("forget_bias", "clip") else ()
+            out[f.name] = LinkField(d, lo, hi, whole=isinstance(lo, int), none=none)
+        elif f.name == "text":
+            out[f.name] = LinkField(d, max_len=MAX_TEXT)
+        elif f.name == "weights":
+            out[f.name] = LinkField(d, max_len=64, min_len=1)
+        else:
+            out[f.name] = LinkField(d, max_len=10_000)
+    return out
+
+
+CONFIG_LINKS = _config_links()

@@ -159,6 +159,6 @@ def test_junk_link_falls_back_with_a_notice():
     at = run(seed="-4", source="nonsense", t="0")
     assert not at.exception, [e.value for e in at.exception]
     notices = " ".join(w.value for w in at.warning)
-    for key in ("seed", "source", "t=0"):
-        assert key in notices
+    for key in ("seed='-4'", "source='nonsense'", "t='0' is below 1; using 1"):
+        assert key in notices, notices
     assert at.radio(key="source").value == RunConfig().source

@@ -153,8 +153,10 @@ def test_junk_link_falls_back_with_a_notice():
     notices = " ".join(w.value for w in at.warning)
     for key in ("hidden_size", "rho", "clip", "t=999"):
         assert key in notices
+    # not a number or not an option: the default; out of range: the nearest end (said so)
     assert at.slider(key="hidden_size").value == RunConfig().hidden_size
-    assert np.isclose(at.slider(key="rho").value, RunConfig().rho)
+    assert np.isclose(at.slider(key="rho").value, 4.0) and "using 4." in notices
+    assert at.select_slider(key="clip").value == "off" and "using off." in notices
 
 
 def test_trained_weights_run_cleanly():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.config import CHOICES, LIMITS, RunConfig
+from explainer.config import CHOICES, LIMITS, RunConfig, link_text
 from explainer.scene import make_scene
 
 configs = st.builds(
@@ -41,10 +41,39 @@ def test_junk_query_values_fall_back_with_notices():
             "clip": "nan",
         }
     )
-    assert cfg == RunConfig()
-    assert len(notices) == 5
+    # not a number or not a choice: the default; out of range: the nearest end
+    assert cfg == RunConfig(rho=4.0)
     assert set(notices) == {"hidden_size", "rho", "cell", "seed", "clip"}
     assert "hidden_size='abc'" in notices["hidden_size"] and "using 16" in notices["hidden_size"]
+    assert notices["rho"].endswith("using 4") and notices["seed"].endswith("using 0")
+
+
+@pytest.mark.parametrize(
+    "key, raw, used",
+    [
+        ("hidden_size", "1.5", 2),
+        ("hidden_size", "2.5", 3),
+        ("seed", "3.7", 4),
+        ("seed", "1e3", 1000),
+        ("hidden_size", "500", 128),
+        ("hidden_size", "0", 1),
+        ("seq_len", "-7.2", 1),
+        ("rho", "2.33", 2.33),
+        ("rho", "-1", 0.0),
+        ("forget_bias", "random", None),
+        ("text", "x" * 600, "x" * 500),
+        ("weights", "", "random"),
+    ],
+)
+def test_every_notice_names_the_value_the_config_uses(key, raw, used):
+    cfg, notices = RunConfig.from_query({key: raw})
+    assert getattr(cfg, key) == used
+    if key in notices:  # the notice states exactly the value the config holds
+        said = notices[key].rsplit("; using ", 1)[1]
+        expected = f"its first {len(used)} characters" if key == "text" else link_text(used)
+        assert said == expected, notices[key]
+    else:
+        assert raw == link_text(used) or raw.lower() in ("random", "1e3"), raw
 
 
 def test_invalid_config_raises():

@@ -1,19 +1,23 @@
 """The one shared sidebar: input, cell, sizes, seed (and page extras), bound to the URL.
 
 Every control has a key equal to its ``RunConfig`` field and ``bind="query-params"``, so the
-address bar is always a deep link to the scene; ``persist_state="session"`` keeps the values
-across page switches. Junk values in the URL are removed before the widgets bind, with a
-notice in the page saying what was ignored.
+address bar is always a deep link to the scene; ``persist_state="session"`` and
+``links.keep`` keep the values across page switches. Link values a control cannot take as
+written are replaced before the controls bind (``links.clean``, one rule for every control),
+with a notice in the page naming the value used.
 """
 
 from __future__ import annotations
+
+import math
 
 import streamlit as st
 
 from explainer import pretrained
 from explainer.cells import ACTIVATIONS, KINDS
-from explainer.config import LIMITS, RunConfig
+from explainer.config import LIMITS, MAX_TEXT, LinkField, RunConfig
 from explainer.initializers import INITS
+from explainer.ui import links
 
 DEFAULT = RunConfig()
 BOUND = dict(bind="query-params", persist_state="session")
@@ -40,23 +44,54 @@ CLIPS = ["off", "0.1", "0.5", "1", "2", "5", "10"]
 EXTRAS = ("activation", "init", "rho", "forget_bias", "clip")
 
 
-def _drop_junk_query_params() -> None:
-    """Read the URL once per page run, before any widget binds to it; note and drop junk."""
-    _, notices = RunConfig.from_query(st.query_params.to_dict())
-    fixes = {
-        "forget_bias": lambda v: v in FORGET_BIASES or v == "none",
-        "clip": lambda v: v in CLIPS or v == "none",
+# the controls' ranges (also what a link may ask for)
+H_RANGE = (1, LIMITS["hidden_size"][1])
+T_RANGE = (2, LIMITS["seq_len"][1])
+RHO_RANGE = (0.0, 4.0)
+CURSOR_DEFAULT = 5  # the step a page opens at (view.time_cursor), when T allows
+
+
+def link_fields(cell: str | None, extras: tuple[str, ...]) -> dict[str, LinkField]:
+    """What each control of this sidebar accepts from a link."""
+    fields = {
+        "source": LinkField(DEFAULT.source, choices=tuple(SOURCE_NAMES)),
+        "text": LinkField(DEFAULT.text, max_len=MAX_TEXT),
+        "seq_len": LinkField(DEFAULT.seq_len, *T_RANGE, whole=True),
+        "hidden_size": LinkField(DEFAULT.hidden_size, *H_RANGE, whole=True),
+        "seed": LinkField(DEFAULT.seed, *LIMITS["seed"], whole=True),
+        # no upper end here: view._bounded moves t and unit into the run's range, and says so
+        "t": LinkField(CURSOR_DEFAULT, 1, math.inf, whole=True),
+        "unit": LinkField(0, 0, math.inf, whole=True),
     }
-    for key, ok in fixes.items():
-        raw = st.query_params.get(key)
-        if raw is not None and key not in notices and not ok(raw):
-            notices[key] = f"{key}={raw!r} is not one of the offered values; using the default"
-    for key, message in notices.items():
-        try:
-            del st.query_params[key]
-        except Exception:  # already bound by an earlier run: streamlit drops it itself
-            pass
-        st.session_state.setdefault("_url_notices", {})[key] = message
+    if cell is None:
+        fields["cell"] = LinkField(DEFAULT.cell, choices=KINDS)
+    choices = {
+        "activation": LinkField(DEFAULT.activation, choices=ACTIVATIONS),
+        "init": LinkField(DEFAULT.init, choices=INITS),
+        "rho": LinkField(DEFAULT.rho, *RHO_RANGE),
+        "forget_bias": LinkField("random", choices=tuple(FORGET_BIASES)),
+        "clip": LinkField("off", choices=tuple(CLIPS)),
+    }
+    return fields | {k: choices[k] for k in extras}
+
+
+def _bound(key: str, default) -> dict:
+    """A control's key and URL binding, with the session's value handed over after a page
+    switch (``links.keep``)."""
+    links.keep(key, default)
+    return dict(key=key, **BOUND)
+
+
+def _cut_text() -> None:
+    """A text typed or pasted past the limit is cut to it, with a note (never kept silently
+    at its old value)."""
+    text = st.session_state.get("text") or ""
+    if len(text) > MAX_TEXT:
+        st.session_state["text"] = text[:MAX_TEXT]
+        st.session_state["_text_cut"] = (
+            f"Your text has {len(text)} characters and a page reads at most {MAX_TEXT}: it was "
+            f"cut to its first {MAX_TEXT}, which end in “{text[MAX_TEXT - 12 : MAX_TEXT]}”"
+        )
 
 
 def _input_controls() -> dict:
@@ -64,26 +99,27 @@ def _input_controls() -> dict:
         "Input sequence",
         list(SOURCE_NAMES),
         captions=list(SOURCE_NAMES.values()),
-        key="source",
-        **BOUND,
+        **_bound("source", DEFAULT.source),
     )
     values = {"source": source}
     if source == "text":
-        values["text"] = st.text_area(
+        # no max_chars: the browser would refuse a longer paste without a word; it is cut
+        text = st.text_area(
             "Text to read, one character per step",
             value=DEFAULT.text,
-            max_chars=500,
-            key="text",
-            help="Any characters, emoji too; each step reads one character.",
-            **BOUND,
+            help=f"Any characters, emoji too; each step reads one character. Up to {MAX_TEXT} "
+            "characters: a longer text is cut, with a note.",
+            on_change=_cut_text,
+            **_bound("text", DEFAULT.text),
         )
+        values["text"] = text[:MAX_TEXT]
     elif source == "numbers":
         values["numbers"] = st.text_input(
-            "Numbers, one per step", value=DEFAULT.numbers, key="numbers", **BOUND
+            "Numbers, one per step", value=DEFAULT.numbers, **_bound("numbers", DEFAULT.numbers)
         )
     else:
         values["seq_len"] = st.slider(
-            "Sequence length T", 2, LIMITS["seq_len"][1], DEFAULT.seq_len, key="seq_len", **BOUND
+            "Sequence length T", *T_RANGE, DEFAULT.seq_len, **_bound("seq_len", DEFAULT.seq_len)
         )
     return values
 
@@ -92,38 +128,35 @@ def _extra_controls(extras: tuple[str, ...], cell: str) -> dict:
     values = {}
     if "activation" in extras and cell == "rnn":
         values["activation"] = st.radio(
-            "Activation act", ACTIVATIONS, horizontal=True, key="activation", **BOUND
+            "Activation act", ACTIVATIONS, horizontal=True, **_bound("activation", "tanh")
         )
     if "init" in extras:
         values["init"] = st.selectbox(
-            "Initialisation of W_hh", INITS, key="init", help=INIT_HELP, **BOUND
+            "Initialisation of W_hh", INITS, help=INIT_HELP, **_bound("init", DEFAULT.init)
         )
     if "rho" in extras:
         values["rho"] = st.slider(
             "Spectral scale ρ of W_hh",
-            0.0,
-            4.0,
+            *RHO_RANGE,
             DEFAULT.rho,
             0.05,
-            key="rho",
             help="Orthogonal and identity: every singular value is ρ. "
             "Gaussian: spectral radius close to ρ, but the largest singular value σ_max, which "
             "the gradient thresholds are about, is near 2ρ (the gradients page shows both for "
             "this run). PyTorch default ignores ρ.",
-            **BOUND,
+            **_bound("rho", DEFAULT.rho),
         )
     if "forget_bias" in extras and cell == "lstm":
         fb = st.select_slider(
             "Forget-gate bias b_f",
             FORGET_BIASES,
             value="random",
-            key="forget_bias",
             help="'random' keeps PyTorch's draw; 1 is Jozefowicz et al.'s advice.",
-            **BOUND,
+            **_bound("forget_bias", "random"),
         )
         values["forget_bias"] = None if fb == "random" else float(fb)
     if "clip" in extras:
-        clip = st.select_slider("Clip threshold θ", CLIPS, value="off", key="clip", **BOUND)
+        clip = st.select_slider("Clip threshold θ", CLIPS, value="off", **_bound("clip", "off"))
         values["clip"] = None if clip == "off" else float(clip)
     return values
 
@@ -133,10 +166,23 @@ def _weights_control(source: str, cell: str, default: str) -> str:
     (the model then sets the hidden size, the readout and the vocabulary)."""
     models = {c.name: c for c in pretrained.available(kind=cell, source=source)}
     options = ["random", *models]
+    first = default if default in options else "random"
+    raw = st.query_params.get("weights")
+    if raw is not None and raw not in options:  # streamlit drops it and shows the first
+        trained = ", ".join(models) or "none"
+        links.note(
+            "weights",
+            f"weights={raw[:40]!r} is not a trained {cell.upper()} for this input (those are: "
+            f"{trained}); using {first}",
+        )
+    # a trained model chosen before carries over where it reads this input; "random" never
+    # replaces a page's own trained default
+    if st.session_state.get("weights") in models:
+        links.keep("weights", first)
     weights = st.selectbox(
         "Weights",
         options,
-        index=options.index(default) if default in options else 0,
+        index=options.index(first),
         key="weights",
         help="Trained models come from `python -m explainer.pretrain` (assets/models).",
         **BOUND,
@@ -161,35 +207,36 @@ def sidebar_config(
     ``extras`` names page-specific controls from ``EXTRAS``; ``weights_default`` names the
     pretrained model a page shows first (when it reads the chosen input), else "random".
     """
-    _drop_junk_query_params()
+    links.clean(link_fields(cell, extras))
     with st.sidebar:
         st.header("Scene")
         values = _input_controls()
         if cell is None:
             cell = st.radio(
-                "Cell", KINDS, captions=[CELL_NAMES_LONG[k] for k in KINDS], key="cell", **BOUND
+                "Cell",
+                KINDS,
+                captions=[CELL_NAMES_LONG[k] for k in KINDS],
+                **_bound("cell", DEFAULT.cell),
             )
         values["cell"] = cell
         values["weights"] = _weights_control(values["source"], cell, weights_default)
         values["hidden_size"] = st.slider(
             "Hidden units H",
-            1,
-            LIMITS["hidden_size"][1],
+            *H_RANGE,
             DEFAULT.hidden_size,
-            key="hidden_size",
             disabled=values["weights"] != "random",
-            **BOUND,
+            **_bound("hidden_size", DEFAULT.hidden_size),
         )
         values["seed"] = st.number_input(
             "Seed",
-            0,
-            LIMITS["seed"][1],
+            *LIMITS["seed"],
             DEFAULT.seed,
-            key="seed",
             help="Same seed, same weights and data: a scene is reproducible.",
-            **BOUND,
+            **_bound("seed", DEFAULT.seed),
         )
         values.update(_extra_controls(extras, cell))
-    for message in st.session_state.pop("_url_notices", {}).values():
-        st.warning(f"Ignored a value in the link: {message}.", icon=":material/link_off:")
+    links.show_notices()
+    cut = st.session_state.pop("_text_cut", None)
+    if cut:
+        st.info(f"Note: {cut}.", icon=":material/content_cut:")
     return RunConfig(**values)

@@ -26,21 +26,31 @@ def scene_or_stop(cfg: RunConfig) -> Scene:
 
 
 def _bounded(key: str, lo: int, hi: int, default: int) -> int:
-    """Keep a bound integer widget's value inside [lo, hi] (the range moves with T and H)."""
+    """Keep a bound integer widget's value inside [lo, hi] (the range moves with T and H); the
+    value is handed to the control on every run, so it survives page switches, and written
+    back in the address when a page switch dropped it (``sidebar`` checked it is a number)."""
     raw = st.session_state.get(key, st.query_params.get(key))
     try:
         value = int(raw) if raw is not None else default
     except (TypeError, ValueError):
-        st.warning(f"Ignored a value in the link: {key}={str(raw)[:20]!r} is not a whole number.")
         value = default
+        st.warning(f"A value in the link was changed: {key}={str(raw)[:20]!r} is not a whole "
+                   f"number; using {value}.", icon=":material/link_off:")  # fmt: skip
     if not lo <= value <= hi:
+        clamped = min(max(value, lo), hi)
         if key in st.query_params and key not in st.session_state:
-            st.warning(f"Ignored a value in the link: {key}={value} is outside {lo} to {hi}.")
-        value = min(max(value, lo), hi)
+            st.warning(f"A value in the link was changed: {key}={value} is outside {lo} to "
+                       f"{hi}; using {clamped}.", icon=":material/link_off:")  # fmt: skip
+        value = clamped
     try:
         st.session_state[key] = value
     except Exception:  # a bound widget already rendered this run
         pass
+    if value != lo and key not in st.query_params:  # lo: the control's own default
+        try:
+            st.query_params[key] = str(value)
+        except Exception:  # bound already: streamlit writes it itself
+            pass
     return value
 
 

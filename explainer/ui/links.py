@@ -1,0 +1,74 @@
+"""Deep links: link values checked under one rule before any control binds to them, notices
+that name the value each page uses, and a scene's values kept across page switches.
+
+Two things streamlit 1.67 does that this module answers:
+
+- a control bound to the URL (``bind="query-params"``) takes its value from the address the
+  page was opened with before any page code runs, so a value the page cannot use (1.5 for H)
+  would reach the control as streamlit reads it (1). ``clean`` replaces it and runs the page
+  again from the corrected address.
+- a bound or ``persist_state="session"`` control keeps its value across a page switch only if
+  it was already there in an earlier run: values set in the session's first run (opening a
+  deep link) are dropped, and the next page's control (a new widget id per page) starts at its
+  default. ``keep`` hands each control the session's value and puts it back in the address.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from explainer.config import LinkField, link_notice, link_text, read_link
+
+NOTICES = "_link_notices"
+
+
+def clean(fields: dict[str, LinkField]) -> None:
+    """Before any control binds: read every link value in ``fields`` by ``read_link``'s rule.
+    A value the page uses differently is taken out of the address and handed to its control
+    (with a notice when the value changed, not only its spelling), then the page runs again."""
+    changed = False
+    for key, spec in fields.items():
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        value, problem = read_link(raw, spec)
+        if problem is None and link_text(value) == raw:
+            continue
+        try:
+            del st.query_params[key]
+        except StreamlitAPIException:  # already bound this run: it keeps what streamlit read
+            continue
+        st.session_state[key] = value
+        if problem:
+            st.session_state.setdefault(NOTICES, {})[key] = link_notice(key, raw, problem, value)
+        changed = True
+    if changed:
+        st.rerun()
+
+
+def note(key: str, message: str) -> None:
+    """A notice about a link value, shown by ``show_notices`` (once)."""
+    st.session_state.setdefault(NOTICES, {})[key] = message
+
+
+def show_notices() -> None:
+    """Each notice once, in the page: what the link said and what the page uses instead."""
+    for message in st.session_state.pop(NOTICES, {}).values():
+        st.warning(f"A value in the link was changed: {message}.", icon=":material/link_off:")
+
+
+def keep(key: str, default) -> None:
+    """Before the bound control ``key`` renders: if the session holds a value for it that the
+    address lost (a page switch), hand the control that value and write it back in the address.
+    """
+    if key not in st.session_state or key in st.query_params:
+        return
+    value = st.session_state[key]
+    if value == default:
+        return
+    st.session_state[key] = value
+    try:
+        st.query_params[key] = link_text(value)
+    except StreamlitAPIException:  # bound already: streamlit writes it itself
+        pass
