@@ -7,6 +7,7 @@ fall back to their defaults with a notice a person can read, never an exception.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from explainer.cells import ACTIVATIONS, KINDS
@@ -118,7 +119,8 @@ def _format(v) -> str:
 class LinkField:
     """What one control accepts from a link: a number in [lo, hi] (``whole``: an integer),
     one of ``choices``, or text of ``min_len`` to ``max_len`` characters. ``none`` lists the
-    words that stand for None (optional fields: none, random, off)."""
+    words that stand for None (optional fields: none, random, off); ``cast`` turns a choice
+    into the control's own type."""
 
     default: object
     lo: float | None = None
@@ -128,6 +130,7 @@ class LinkField:
     max_len: int | None = None
     min_len: int = 0
     none: tuple[str, ...] = field(default=())
+    cast: Callable | None = None  # the control's own type for a choice (e.g. int)
 
 
 def read_link(raw: str, spec: LinkField) -> tuple[object, str | None]:

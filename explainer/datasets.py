@@ -38,19 +38,24 @@ SUNSPOTS_SOURCE = (
 )
 REVIEWS_SOURCE = "128 short movie reviews written by hand for Unrolled: small and made up"
 
-MAX_TEXT_BYTES = 200_000  # an uploaded corpus
+# the largest upload: server.maxUploadSize in .streamlit/config.toml (1), in streamlit's
+# megabytes of 2**20 bytes. Both uploaders take files up to it, so the label, the limit the
+# widget shows and the check below are one number.
+MAX_UPLOAD_BYTES = 1 * 2**20
+MAX_TEXT_BYTES = MAX_UPLOAD_BYTES  # an uploaded corpus (then cut to MAX_CORPUS_CHARS)
 MAX_CORPUS_CHARS = 50_000  # characters a char model trains on
-MAX_CSV_BYTES = 1_000_000
+MAX_CSV_BYTES = MAX_UPLOAD_BYTES
 MIN_ROWS, MAX_ROWS = 20, 2_000  # a one-hot validation set stays under ~20 MB
 MAX_CLASSES = 10
 MAX_TOKENS = 40  # words a review classifier reads
 
 
 def size_label(n_bytes: int) -> str:
-    """A size limit as students read it, in decimal units: 200_000 -> "200 kB"."""
-    if n_bytes >= 1_000_000:
-        return f"{n_bytes / 1_000_000:g} MB"
-    return f"{n_bytes / 1_000:g} kB"
+    """A size limit as the uploader widget writes it (decimal units, whole numbers):
+    200_000 -> "200 kB", 2**20 -> "1 MB"."""
+    if n_bytes >= 500_000:
+        return f"{n_bytes / 1_000_000:.0f} MB"
+    return f"{n_bytes / 1_000:.0f} kB"
 
 
 def _read(name: str) -> str:
@@ -76,7 +81,8 @@ def decode_upload(data: bytes, max_bytes: int) -> str:
         raise ValueError("the file is empty")
     if len(data) > max_bytes:
         raise ValueError(
-            f"the file is too large ({len(data) / 1e6:.1f} MB); the limit is {max_bytes / 1e6:g} MB"
+            f"the file is too large: {len(data):,} bytes, and the limit is {max_bytes:,} bytes "
+            f"({size_label(max_bytes)})"
         )
     if b"\x00" in data[:65536]:
         raise ValueError("that looks like a binary file (it contains NUL bytes), not text")

@@ -38,7 +38,7 @@ TRY = [
 ]
 
 ui.page_header("Unrolled RNN", INTRO)
-cfg = ui.sidebar_config(extras=("activation", "init", "rho", "forget_bias"))
+cfg = ui.sidebar_config(extras=("activation", "init", "rho", "forget_bias", "sampling"))
 scene = ui.scene_or_stop(cfg)
 unrolled.run_notices(scene)
 

@@ -57,14 +57,27 @@ ui.live_equations(scene.params, scene.trace, t, j)
 ui.conventions("lstm")
 ui.what_to_try(
     [
-        "With **random weights**, set the **forget bias to 0** (sidebar) and watch $c_t$ fade "
-        "on the conveyor belt: each step keeps about half of the memory.",
-        "Set it to **5**: the forget gates sit near 1, $c_t$ piles up step after step and the "
-        "memory curve stays near 1 for 50 steps and more.",
+        (
+            "With **random weights**, set the **forget bias to 0** and watch $c_t$ fade on the "
+            "conveyor belt: each step keeps about half of the memory.",
+            "Random weights, forget bias 0",
+            gates.random_weights(forget_bias="0"),
+        ),
+        (
+            "Set it to **5**: the forget gates sit near 1, $c_t$ piles up step after step and "
+            "the memory curve stays near 1 for 50 steps and more.",
+            "Random weights, forget bias 5",
+            gates.random_weights(forget_bias="5"),
+        ),
         "Find a unit whose forget gate sits near 1 (top left of the saturation plot): an "
         "**integrator**. Pick it with the unit slider and follow its belt.",
         "Press **▶ Play** on the heatmaps and watch which units react to spaces (␣) and dots.",
-        "Type a long text (or raise H to 64) and compare the memory curves of a few units.",
+        (
+            "Type a long text, or take random weights with **H = 64**, and compare the memory "
+            "curves of a few units.",
+            "Random weights, H = 64",
+            gates.random_weights(hidden_size=64),
+        ),
     ]
 )
 ui.scene_link()

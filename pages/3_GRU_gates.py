@@ -59,10 +59,18 @@ ui.what_to_try(
         "step, and which rewrite it at every character?",
         "Pick the unit with the highest average z and follow its row of h in the heatmap: "
         "it changes slowly.",
-        "Raise **H** from 16 to 64 and watch the parameter counts grow with H²; the ratio "
-        "GRU : LSTM stays 3 : 4.",
-        "With random weights, add a character the text does not have yet (say **!**): "
-        + gates.growth_words(scene),
+        (
+            "With random weights, raise **H** to 64 and watch the parameter counts grow with H²; "
+            "the ratio GRU : LSTM stays 3 : 4.",
+            "Random weights, H = 64",
+            gates.random_weights(hidden_size=64),
+        ),
+        (
+            "With random weights, add a character the text does not have yet (say **!**): "
+            + gates.growth_words(scene),
+            "Random weights, add “!”",
+            gates.new_char_settings(scene),
+        ),
         "Compare the equations below with the LSTM page: one state, and z does the jobs of "
         "both f and i (keep $z$, write $1 - z$).",
     ]

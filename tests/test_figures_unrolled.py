@@ -224,7 +224,8 @@ def test_short_sequences_and_single_unit():
     s = scene(source="sine", seq_len=2, hidden_size=1)
     fig = built(s, 2, 0)  # validated by plotly, frames included
     assert len(fig.frames) == 2
-    assert frame(fig, 1)["data"][1]["text"][-1] == "all 2 steps"
+    caption = frame(fig, 1)["data"][1]["text"][-1]
+    assert caption == "all 2 steps: 3 values, the last one only predicted"
 
 
 def test_overflow_becomes_gaps_and_the_json_stays_valid():
@@ -275,3 +276,20 @@ def test_pack_converts_every_numpy_value_and_leaves_its_input_alone():
     assert packed["layout"]["template"] is theme.TEMPLATE_JSON  # shared, not copied
     json.dumps(packed, allow_nan=False)
     assert isinstance(spec["data"][0]["y"], np.ndarray)  # the input keeps its arrays
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        (dict(text="hello hello"), "all 10 steps: 11 characters, the last one only predicted"),
+        (dict(source="numbers", numbers="1, 2, 3, 4"), "all 3 steps: 4 values"),
+        (dict(source="adding", seq_len=6), "all 6 steps"),
+    ],
+)
+def test_the_chain_counts_its_steps_from_the_data(query, words):
+    s = scene(hidden_size=4, **query)
+    caption = frame(built(s, 1, 0), 1)["data"][1]["text"][-1]
+    assert caption.startswith(words)
+    items = len(s.cfg.text) if s.cfg.source == "text" else s.trace.T + 1
+    if s.cfg.source != "adding":  # n items are read in n - 1 steps
+        assert f"{items} " in caption and s.trace.T == items - 1

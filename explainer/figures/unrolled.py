@@ -39,6 +39,16 @@ HIGHLIGHT = theme.COLOURS["accent"]
 PLAIN = dict(type="scatter", xaxis="x", yaxis="y", hoverinfo="skip", showlegend=False)
 
 
+def all_steps(scene) -> str:
+    """The chain's caption when every step fits, counted from the data: a text or a list of
+    n items is read in n - 1 steps (each step's target is the next item)."""
+    T = scene.trace.T
+    noun = {"text": "characters", "numbers": "values", "sine": "values"}.get(scene.cfg.source)
+    if noun is None:  # adding, copy: one input per step, the targets come apart
+        return f"all {T} steps"
+    return f"all {T} steps: {T + 1} {noun}, the last one only predicted"
+
+
 def window_start(t: int, T: int, width: int = WINDOW) -> int:
     """First step of the window of ``width`` cells drawn around step t (1-based)."""
     return int(min(max(t - width // 2, 1), max(T - width + 1, 1)))
@@ -231,7 +241,7 @@ def unrolled_figure(scene, t: int, j: int) -> dict:
         edges = [
             "h<sub>0</sub>" if s == 1 else "⋯",
             "⋯" if s + W - 1 < T else "",
-            f"steps {s}–{s + W - 1} of {T}" if W < T else f"all {T} steps",
+            f"steps {s}–{s + W - 1} of {T}" if W < T else all_steps(scene),
         ]
         return [
             box(k - s - 0.45, k - s + 0.45, Y["step"] - 0.5, Y["guess"] + 0.5),

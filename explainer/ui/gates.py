@@ -16,6 +16,7 @@ import streamlit as st
 
 from explainer import gradients
 from explainer.cells import BLOCKS, n_params, sigmoid
+from explainer.config import MAX_TEXT
 from explainer.figures import gates, gru, lstm
 from explainer.scene import Scene
 from explainer.ui.cache import cached_scene
@@ -172,6 +173,17 @@ def corner_words(scene: Scene) -> str:
         blank = cached_scene(scene.cfg.with_(weights="random"))
         words += f"; with random weights (same input and seed) {never_saturated_share(blank):.0%}"
     return words + ". To see which gates react to the input, follow a row in the heatmaps."
+
+
+def random_weights(**settings) -> dict:
+    """Sidebar settings for a tip that needs random weights (its forget bias or H)."""
+    return {"weights": "random", **settings}
+
+
+def new_char_settings(scene: Scene, char: str = "!") -> dict:
+    """Random weights and the text with one character it does not have yet."""
+    text = scene.cfg.text if char in scene.cfg.text else scene.cfg.text[: MAX_TEXT - 1] + char
+    return random_weights(source="text", text=text)
 
 
 def growth_words(scene: Scene) -> str:

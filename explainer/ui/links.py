@@ -39,7 +39,7 @@ def clean(fields: dict[str, LinkField]) -> None:
             del st.query_params[key]
         except StreamlitAPIException:  # already bound this run: it keeps what streamlit read
             continue
-        st.session_state[key] = value
+        st.session_state[key] = spec.cast(value) if spec.cast else value
         if problem:
             st.session_state.setdefault(NOTICES, {})[key] = link_notice(key, raw, problem, value)
         changed = True

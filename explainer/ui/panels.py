@@ -60,11 +60,27 @@ def explain(markdown: str) -> None:
     st.markdown(markdown)
 
 
-def what_to_try(ideas: list[str]) -> None:
-    """A numbered list of experiments a student can run right now."""
+def what_to_try(ideas: list) -> None:
+    """A numbered list of experiments a student can run right now. An idea given as
+    ``(text, label, settings)`` gets a button ``label`` that moves the sidebar to ``settings``
+    (control key -> value), so the student does not have to find the controls first."""
     with st.container(border=True):
         st.markdown("**What to try**")
-        st.markdown("\n".join(f"{k}. {idea}" for k, idea in enumerate(ideas, 1)))
+        if all(isinstance(idea, str) for idea in ideas):
+            st.markdown("\n".join(f"{k}. {idea}" for k, idea in enumerate(ideas, 1)))
+            return
+        for k, idea in enumerate(ideas, 1):
+            text, label, settings = idea if isinstance(idea, tuple) else (idea, None, None)
+            st.markdown(f"{k}. {text}")
+            if settings:
+                st.button(label, key=f"try_{k}", icon=":material/play_arrow:",
+                          on_click=_apply, args=(settings,))  # fmt: skip
+
+
+def _apply(settings: dict) -> None:
+    """Button callback: set the sidebar's controls (before the page runs again)."""
+    for key, value in settings.items():
+        st.session_state[key] = value
 
 
 def lecture_scenes() -> None:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from explainer import pretrained
 from explainer.cells import ACTIVATIONS, KINDS
-from explainer.config import LIMITS, MAX_TEXT, LinkField, RunConfig
+from explainer.config import LIMITS, MAX_TEXT, LinkField, RunConfig, read_link
 from explainer.initializers import INITS
 from explainer.ui import links
 
@@ -41,7 +41,15 @@ INIT_HELP = (
 )
 FORGET_BIASES = ["random"] + [f"{b:g}" for b in range(-5, 6)]
 CLIPS = ["off", "0.1", "0.5", "1", "2", "5", "10"]
-EXTRAS = ("activation", "init", "rho", "forget_bias", "clip")
+EXTRAS = ("activation", "init", "rho", "forget_bias", "clip", "sampling")
+# what each control is called where the sidebar says it does not apply to trained weights
+UNUSED_NAMES = {
+    "seed": "the seed",
+    "activation": "the activation",
+    "init": "the initialisation",
+    "rho": "ρ",
+    "forget_bias": "the forget bias",
+}
 
 
 # the controls' ranges (also what a link may ask for)
@@ -72,7 +80,7 @@ def link_fields(cell: str | None, extras: tuple[str, ...]) -> dict[str, LinkFiel
         "forget_bias": LinkField("random", choices=tuple(FORGET_BIASES)),
         "clip": LinkField("off", choices=tuple(CLIPS)),
     }
-    return fields | {k: choices[k] for k in extras}
+    return fields | {k: choices[k] for k in extras if k in choices}
 
 
 def _bound(key: str, default) -> dict:
@@ -187,15 +195,44 @@ def _weights_control(source: str, cell: str, default: str) -> str:
         help="Trained models come from `python -m explainer.pretrain` (assets/models).",
         **BOUND,
     )
-    if weights != "random":
-        card = models[weights]
-        st.caption(
-            f"{card.title}. Hidden size set by the trained model: H = {card.hidden_size}; "
-            "initialisation controls are ignored."
-        )
-    elif not models:
+    if weights == "random" and not models:
         st.caption("Trained models read typed text or the adding problem.")
     return weights
+
+
+def _unused(card, source: str, cell: str, extras: tuple[str, ...]) -> list[str]:
+    """Controls that cannot change a run with these trained weights: everything that only
+    shapes random weights, and the seed unless it draws the input (generated sequences) or the
+    page's samples (``"sampling"``)."""
+    unused = [] if source != "text" or "sampling" in extras else ["seed"]
+    unused += [k for k in ("init", "rho") if k in extras]
+    if cell == "rnn" and "activation" in extras:
+        unused.append("activation")
+    if cell == "lstm" and "forget_bias" in extras:
+        unused.append("forget_bias")
+    return unused
+
+
+def _hold(keys: list[str]) -> None:
+    """Link values of controls a page does not show (they do not apply here) are kept in the
+    session, for the next page where they do (``links.clean`` checked them)."""
+    fields = link_fields(None, EXTRAS)
+    for key in keys:
+        raw = st.query_params.get(key)
+        if raw is not None and key not in st.session_state:
+            st.session_state[key] = read_link(raw, fields[key])[0]
+
+
+def _trained_settings(card, unused: list[str]) -> None:
+    """The model's own H on a disabled slider, and one line on what does not apply."""
+    st.slider("Hidden units H", *H_RANGE, card.hidden_size, disabled=True, key="trained_H",
+              help="Set by the trained model: its weights were learned at this size.")  # fmt: skip
+    names = [UNUSED_NAMES[k] for k in unused]
+    hidden = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    st.caption(
+        f"{card.title}: trained at H = {card.hidden_size}."
+        + (f" {hidden.capitalize()} only shape random weights: hidden here." if names else "")
+    )
 
 
 def sidebar_config(
@@ -220,21 +257,31 @@ def sidebar_config(
             )
         values["cell"] = cell
         values["weights"] = _weights_control(values["source"], cell, weights_default)
-        values["hidden_size"] = st.slider(
-            "Hidden units H",
-            *H_RANGE,
-            DEFAULT.hidden_size,
-            disabled=values["weights"] != "random",
-            **_bound("hidden_size", DEFAULT.hidden_size),
-        )
-        values["seed"] = st.number_input(
-            "Seed",
-            *LIMITS["seed"],
-            DEFAULT.seed,
-            help="Same seed, same weights and data: a scene is reproducible.",
-            **_bound("seed", DEFAULT.seed),
-        )
-        values.update(_extra_controls(extras, cell))
+        card = pretrained.cards().get(values["weights"])
+        unused = _unused(card, values["source"], cell, extras) if card else []
+        if card:
+            _hold(["hidden_size", *unused])
+            _trained_settings(card, unused)
+            values["hidden_size"] = card.hidden_size
+        else:
+            values["hidden_size"] = st.slider(
+                "Hidden units H",
+                *H_RANGE,
+                DEFAULT.hidden_size,
+                **_bound("hidden_size", DEFAULT.hidden_size),
+            )
+        if "seed" in unused:  # kept for the next page, where it may apply
+            values["seed"] = int(st.session_state.get("seed", DEFAULT.seed))
+        else:
+            values["seed"] = st.number_input(
+                "Seed",
+                *LIMITS["seed"],
+                DEFAULT.seed,
+                help="Same seed, same weights and data: a scene is reproducible."
+                + (" With trained weights it draws the input or the sampled text." if card else ""),
+                **_bound("seed", DEFAULT.seed),
+            )
+        values.update(_extra_controls(tuple(e for e in extras if e not in unused), cell))
     links.show_notices()
     cut = st.session_state.pop("_text_cut", None)
     if cut:

@@ -17,7 +17,9 @@ from collections import OrderedDict
 import streamlit as st
 
 from explainer import datasets, jobs, runs, tasks, train, trainsets
+from explainer.config import LinkField
 from explainer.figures import training as figures
+from explainer.ui import links
 from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
 
@@ -52,6 +54,7 @@ T_HELP = {
 LRS = ["0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1"]
 CLIPS = ["off", "0.1", "0.5", "1", "5", "10"]
 HIDDEN = [8, 16, 32, 64]
+SEEDS = (0, 9999)
 TASKS = {
     "adding problem": "adding",
     "copy task": "copy",
@@ -83,8 +86,27 @@ def task_data(cfg: train.TrainConfig, _payload=None) -> trainsets.TaskData:
     return train.task_data(cfg, _payload)
 
 
+def link_fields() -> dict[str, LinkField]:
+    """What each training control accepts from a link (``read_link``'s rule)."""
+    fields = {
+        "tr_task": LinkField(list(TASKS)[0], choices=tuple(TASKS)),
+        "tr_hidden": LinkField(32, choices=tuple(map(str, HIDDEN)), cast=int),
+        "tr_lr": LinkField("0.01", choices=tuple(LRS)),
+        "tr_clip": LinkField("1", choices=tuple(CLIPS)),
+        "tr_opt": LinkField(list(OPTIMIZERS)[0], choices=tuple(OPTIMIZERS)),
+        "tr_seed": LinkField(0, *SEEDS, whole=True),
+    }
+    for task, (lo, hi, default) in T_RANGE.items():
+        fields[f"tr_T_{task}"] = LinkField(default, lo, hi, whole=True)
+    for task, choices in DATA_CHOICES.items():
+        fields[f"tr_data_{task}"] = LinkField(list(choices)[0], choices=tuple(choices))
+    return fields
+
+
 def settings() -> dict:
-    """The sidebar's training settings (URL keys start with ``tr_``)."""
+    """The sidebar's training settings (URL keys start with ``tr_``); link values a control
+    cannot take are replaced first, with a notice naming what is used."""
+    links.clean(link_fields())
     with st.sidebar:
         st.header("Training")
         # the URL holds what the widget shows, so the options are readable words
@@ -118,9 +140,10 @@ def settings() -> dict:
         opt = st.radio("Optimiser", list(OPTIMIZERS), horizontal=True, key="tr_opt", **BOUND)
         values["optimizer"] = OPTIMIZERS[opt]
         values["seed"] = st.number_input(
-            "Seed", 0, 9999, 0, key="tr_seed", help="Same seed: same weights and batches.", **BOUND
+            "Seed", *SEEDS, 0, key="tr_seed", help="Same seed: same weights and batches.", **BOUND
         )
         st.caption("All three cells start from this seed and see the same batches of 64.")
+    links.show_notices()
     values["lr"] = float(lr)
     values["clip"] = None if clip == "off" else float(clip)
     return values
