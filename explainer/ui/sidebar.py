@@ -231,7 +231,12 @@ def _trained_settings(card, unused: list[str]) -> None:
     hidden = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
     st.caption(
         f"{card.title}: trained at H = {card.hidden_size}."
-        + (f" {hidden.capitalize()} only shape random weights: hidden here." if names else "")
+        + (
+            f" {hidden.capitalize()} only shape{'s' * (len(names) == 1)} random weights: "
+            "hidden here."
+            if names
+            else ""
+        )  # fmt: skip
     )
 
 
