@@ -10,6 +10,8 @@ PORT ?= 8501
 # numpy's BLAS on one thread per process: the app runs its own two-thread SVD pool, and
 # the matrices here (H x H, H <= 128) are too small for BLAS threads to pay
 export OPENBLAS_NUM_THREADS := 1
+# kaleido (slide export) drives Debian's Chromium
+export BROWSER_PATH ?= $(CHROMIUM)
 # root installs system packages directly; anyone else goes through sudo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -17,16 +19,16 @@ APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 .PHONY: app dev serve test lint venv chromium nginx clean
 .DELETE_ON_ERROR:
 
-app: $(VENV)/.installed-runtime
+app: chromium $(VENV)/.installed-runtime
 	$(BIN)/streamlit run Home.py --server.port $(PORT)
 
 # a developer's server: reloads when a file is saved (the config serves a class instead)
-dev: $(VENV)/.installed-runtime
+dev: chromium $(VENV)/.installed-runtime
 	$(BIN)/streamlit run Home.py --server.port $(PORT) \
 		--server.fileWatcherType auto --server.runOnSave true
 
 # a class: one streamlit replica per core behind nginx on $(PORT) (python -m explainer.serve -h)
-serve: nginx $(VENV)/.installed-runtime
+serve: chromium nginx $(VENV)/.installed-runtime
 	$(BIN)/python -m explainer.serve --port $(PORT) $(SERVE_ARGS)
 
 test: chromium nginx $(VENV)/.installed-dev

@@ -46,7 +46,8 @@ def playable(spec: dict, step: int) -> dict:
     """The animated ``spec`` opened at frame ``step`` with this module's own player."""
     base = slide.still(spec, step)
     frames = spec.get("frames") or []
-    layout = dict(base["layout"])
+    # the page decides the size: the figure fills the window
+    layout = {k: v for k, v in base["layout"].items() if k not in ("height", "width")}
     if frames:
         names = [f["name"] for f in frames]
         layout.update(controls(names, max(step, 0)))
