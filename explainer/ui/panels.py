@@ -15,6 +15,7 @@ from explainer.figures import theme
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
 from explainer.ui.cache import CONFIG_KEY
+from explainer.ui.export import export_popover
 
 CONVENTIONS = r"""
 The app follows **PyTorch's** conventions, so its numbers match `torch.nn.RNN`, `LSTM` and `GRU`.
@@ -126,6 +127,7 @@ def scene_link(extra: dict | None = None) -> None:
             "Copy this link into your slides: it reopens this page with every control as now."
         )
         st.code(url, language=None, wrap_lines=True)
+    export_popover()
 
 
 @st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=CONFIG_KEY)

@@ -1,0 +1,46 @@
+"""Export time and zip size: ``python -m explainer.bench export``.
+
+One scene (all formats: PNG and SVG light and dark at 1920x1080, offline HTML, CSV, PyTorch
+snippet) and one whole lecture (the ``scenes`` lecture: every named lecture scene, one
+Chromium for all images), each written as a zip. Times are wall clock on this machine,
+Chromium's start-up included; the split says where the time goes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from explainer.export import bundle
+from explainer.export.lectures import lecture
+from explainer.export.scenes import from_scenario
+from explainer.scenarios import SCENARIOS
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def scene_row(name: str, s) -> str:
+    (files, jobs), prep = timed(lambda: bundle.prepare(s))
+    pictures, draw = timed(lambda: bundle.rendered(jobs))
+    data, pack = timed(lambda: bundle.zip_bytes({**files, **pictures}))
+    total = prep + draw + pack
+    n = len(files) + len(pictures)
+    return f"| {name} | {n} | {prep:.1f} | {draw:.1f} | {total:.1f} | {len(data) / 1e6:.2f} |"
+
+
+def run() -> None:
+    print("| export | files | figures, HTML, CSV, snippet s | PNG+SVG (kaleido) s | total s "
+          "| zip MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    first = from_scenario(SCENARIOS[1])
+    print(scene_row(f"one scene ({first.title})", first), flush=True)
+    whole = lecture("scenes")
+    files, made = timed(lambda: bundle.lecture_files(whole))
+    data, pack = timed(lambda: bundle.zip_bytes(files))
+    print(
+        f"| lecture 'scenes' ({len(whole.scenes)} scenes) | {len(files)} | - | - "
+        f"| {made + pack:.1f} | {len(data) / 1e6:.2f} |"
+    )
