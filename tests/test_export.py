@@ -141,7 +141,8 @@ def test_a_lecture_zip_has_every_scene_an_offline_index_and_the_notes(monkeypatc
     monkeypatch.setattr(images, "render", fake_render)
     scenes = (
         ExportScene("First & one", GRADIENTS, SMALL, "Say <this>."),
-        ExportScene("Second", "pages/5_Compare_cells.py", SMALL, "Then that."),
+        ExportScene("Second", "pages/5_Compare_cells.py", SMALL, "- Then that.\n- And so."),
+        ExportScene("Trained", "pages/6_Train_and_compare.py", {}, "Live training."),
     )
     files = bundle.lecture_files(bundle.Lecture("Demo", scenes))
     names = set(zipfile.ZipFile(io.BytesIO(bundle.zip_bytes(files))).namelist())
@@ -149,6 +150,8 @@ def test_a_lecture_zip_has_every_scene_an_offline_index_and_the_notes(monkeypatc
         for end in (".html", ".csv", "-light.png", "-dark.png", "-light.svg", "-dark.svg"):
             assert stem + end in names
     assert "01-first-one/run_in_pytorch.py" in names
+    assert b"has no export yet" in files["03-trained/README.txt"]
+    assert "<li>And so.</li>" in files["index.html"].decode()
     index = files["index.html"].decode()
     links = re.findall(r'(?:href|src)="([^"]+)"', index)
     assert links and set(links) <= names  # every link opens a file in the zip
@@ -191,4 +194,5 @@ def test_the_cli_names_an_unknown_lecture(tmp_path):
         [sys.executable, "-m", "explainer.export", "--lecture", "nope", "--out", str(tmp_path)],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert run.returncode == 2 and "no lecture named 'nope'; known lectures: scenes" in run.stderr
+    assert run.returncode == 2 and "there is no lecture 'nope'; choose one of" in run.stderr
+    assert "rnns-in-20-minutes" in run.stderr and "(or scenes)" in run.stderr

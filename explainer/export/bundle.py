@@ -72,7 +72,10 @@ def lecture_files(lecture: Lecture) -> dict[str, bytes]:
     files, jobs, entries = {}, {}, []
     for k, s in enumerate(lecture.scenes, 1):
         folder = f"{k:02d}-{s.slug()}"
-        mine, pictures = prepare(s)
+        try:
+            mine, pictures = prepare(s)
+        except ValueError as err:  # a page with no export yet: the zip says so
+            mine, pictures = {"README.txt": f"{s.title}: not exported: {err}.\n".encode()}, {}
         files.update({f"{folder}/{name}": data for name, data in mine.items()})
         jobs.update({f"{folder}/{name}": job for name, job in pictures.items()})
         entries.append((folder, s, sorted([*mine, *pictures])))
@@ -91,6 +94,14 @@ def notes_markdown(lecture: Lecture) -> str:
     return "\n".join(lines)
 
 
+def notes_html(notes: str) -> str:
+    """Talking points ("- " lines) as a list, other text as a paragraph."""
+    lines = [line.strip() for line in notes.splitlines() if line.strip()]
+    if lines and all(line.startswith("- ") for line in lines):
+        return "<ul>" + "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines) + "</ul>"
+    return f"<p>{html.escape(notes)}</p>"
+
+
 def index_html(lecture: Lecture, entries) -> str:
     """A one-page handout that opens with no server: each scene's slide picture and links to
     its animated HTML, SVG and CSV files (all relative, all in the zip)."""
@@ -101,13 +112,13 @@ def index_html(lecture: Lecture, entries) -> str:
         links = " · ".join(
             f'<a href="{folder}/{esc(n)}">{esc(n)}</a>'
             for n in names
-            if n.endswith((".html", ".csv", ".svg", ".py", "-dark.png"))
+            if n.endswith((".html", ".csv", ".svg", ".py", ".txt", "-dark.png"))
         )
         imgs = "".join(
             f'<img src="{folder}/{esc(n)}" alt="{esc(s.title)}: {esc(n)}">' for n in pictures
         )
         parts.append(
-            f"<section><h2>{k}. {esc(s.title)}</h2><p>{esc(s.notes)}</p>{imgs}"
+            f"<section><h2>{k}. {esc(s.title)}</h2>{notes_html(s.notes)}{imgs}"
             f"<p class='files'>{links}</p></section>"
         )
     style = (
