@@ -8,6 +8,8 @@ Chromium's start-up included; the split says where the time goes.
 
 from __future__ import annotations
 
+import os
+import resource
 import time
 
 from explainer.export import bundle
@@ -18,6 +20,13 @@ from explainer.scenarios import SCENARIOS
 LECTURE = "rnns-in-20-minutes"
 
 
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (Chromium, once closed)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(fn):
     start = time.perf_counter()
     out = fn()
@@ -25,24 +34,28 @@ def timed(fn):
 
 
 def scene_row(name: str, s) -> str:
+    used = cpu()
     (files, jobs), prep = timed(lambda: bundle.prepare(s))
     pictures, draw = timed(lambda: bundle.rendered(jobs))
     data, pack = timed(lambda: bundle.zip_bytes({**files, **pictures}))
     total = prep + draw + pack
     n = len(files) + len(pictures)
-    return f"| {name} | {n} | {prep:.1f} | {draw:.1f} | {total:.1f} | {len(data) / 1e6:.2f} |"
+    spent = cpu() - used
+    return f"| {name} | {n} | {prep:.1f} | {draw:.1f} | {total:.1f} | {spent:.1f} | {len(data) / 1e6:.2f} |"
 
 
 def run() -> None:
+    print(f"load average {' / '.join(f'{v:.1f}' for v in os.getloadavg())} at the start\n")
     print("| export | files | figures, HTML, CSV, snippet s | PNG+SVG (kaleido) s | total s "
-          "| zip MB |")  # fmt: skip
-    print("|---|---|---|---|---|---|")
+          "| CPU s | zip MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
     first = from_scenario(SCENARIOS[1])
     print(scene_row(f"one scene ({first.title})", first), flush=True)
     whole = lecture(LECTURE)
+    used = cpu()
     files, made = timed(lambda: bundle.lecture_files(whole))
     data, pack = timed(lambda: bundle.zip_bytes(files))
     print(
         f"| lecture {LECTURE!r} ({len(whole.scenes)} scenes) | {len(files)} | - | - "
-        f"| {made + pack:.1f} | {len(data) / 1e6:.2f} |"
+        f"| {made + pack:.1f} | {cpu() - used:.1f} | {len(data) / 1e6:.2f} |"
     )
