@@ -40,8 +40,8 @@ def scene_row(name: str, s) -> str:
     data, pack = timed(lambda: bundle.zip_bytes({**files, **pictures}))
     total = prep + draw + pack
     n = len(files) + len(pictures)
-    spent = cpu() - used
-    return f"| {name} | {n} | {prep:.1f} | {draw:.1f} | {total:.1f} | {spent:.1f} | {len(data) / 1e6:.2f} |"
+    spent, mb = cpu() - used, len(data) / 1e6
+    return f"| {name} | {n} | {prep:.1f} | {draw:.1f} | {total:.1f} | {spent:.1f} | {mb:.2f} |"
 
 
 def run() -> None:
