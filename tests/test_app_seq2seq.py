@@ -34,6 +34,10 @@ def chart(at: AppTest, key: str) -> dict:
 
 
 def opening(fig: dict) -> str:
+    """The step the chart opens at: its player's slider, or the page cursor's ``meta``."""
+    cursor = fig["layout"].get("meta", {}).get("cursor")
+    if cursor is not None:
+        return str(cursor["step"])
     slider = fig["layout"]["sliders"][0]
     return slider["steps"][slider["active"]]["label"]
 

@@ -21,8 +21,18 @@ STATE = """() => {
 }"""
 
 
+def press_play(page) -> None:
+    """Play: the page's time cursor bar where there is one, else the chart's own button."""
+    bar = page.get_by_role("button", name="Play", exact=True)
+    if bar.count():
+        bar.first.click()
+    else:
+        page.locator(".updatemenu-button", has_text="Play").first.click()
+
+
 def show(page, base_url: str, query: str = ""):
-    open_page(page, f"{base_url}/Sequence_to_sequence{query}")
+    # a first visit under a loaded CI machine can take more than the usual minute
+    open_page(page, f"{base_url}/Sequence_to_sequence{query}", timeout_ms=180_000)
     page.wait_for_selector(CHART)
     return page.locator(CHART).first
 
@@ -46,7 +56,7 @@ def test_play_writes_the_reversed_digits(app_server, browser_page, console_error
     chart.scroll_into_view_if_needed()
     before = browser_page.evaluate(STATE)
     assert before["written"] == ""  # the encoder has read everything, nothing written yet
-    browser_page.locator(".updatemenu-button", has_text="Play").first.click()
+    press_play(browser_page)
     browser_page.wait_for_function(
         f"() => document.querySelector('{CHART}')._fullData.at(-3).text.join('').length >= 8",
         timeout=30_000,
