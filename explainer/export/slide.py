@@ -35,6 +35,8 @@ LIGHT = {
 LIGHT = {k.lower(): v for k, v in LIGHT.items()}
 THEMES = ("light", "dark")
 PLAIN_BOTTOM = 70  # a figure's bottom margin without a player under it
+MIN_RIGHT = 80  # right margin (1280-wide pixels): labels at a plot's right end stay whole
+TEMPLATE_MARGIN = dict(theme.TEMPLATE_JSON["layout"].get("margin", {}))
 
 
 def recolour(spec, table: dict[str, str]):
@@ -101,9 +103,11 @@ def for_slide(spec: dict, name: str) -> dict:
     body = thicker(scale_fonts(body))
     if name == "light":
         body = recolour(body, LIGHT)
-    margin = body["layout"].get("margin")
-    if isinstance(margin, dict):
-        body["layout"]["margin"] = {k: round(v * SCALE) for k, v in margin.items()}
+    # the template's margins where the figure sets none; room on the right for end labels,
+    # which grow with the type
+    margin = {**TEMPLATE_MARGIN, **(body["layout"].get("margin") or {})}
+    margin["r"] = max(margin.get("r", 0), MIN_RIGHT)
+    body["layout"]["margin"] = {k: round(v * SCALE) for k, v in margin.items()}
     body["layout"].update(template=template(name), width=WIDTH, height=HEIGHT, autosize=False)
     return body
 
