@@ -148,8 +148,8 @@ def write_shipped(cfg: SentimentConfig) -> None:
         final_loss=round(float(r["loss"][-1]), 4), vocab=list(m.vocab),
     )  # fmt: skip
     (MODELS / f"{NAME}.json").write_text(json.dumps(card, indent=1) + "\n")
-    print(NAME, card["seconds"], "s held-out", card["held_out_accuracy"], "six", card["six_accuracy"],
-          file=sys.stderr)  # fmt: skip
+    scores = f"held-out {card['held_out_accuracy']}, six {card['six_accuracy']}"
+    print(NAME, card["seconds"], "s", scores, file=sys.stderr)
 
 
 if __name__ == "__main__":
