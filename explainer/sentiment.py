@@ -47,13 +47,15 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text[:MAX_CHARS].lower())
 
 
-def build_vocab(texts) -> tuple[str, ...]:
-    """``<pad>`` (id 0), ``<unk>`` (id 1), then every word of ``texts``, most frequent first."""
+def build_vocab(texts, min_count: int = 2) -> tuple[str, ...]:
+    """``<pad>`` (id 0), ``<unk>`` (id 1), then the words of ``texts`` seen at least
+    ``min_count`` times, most frequent first (rarer ones train ``<unk>``)."""
     counts: dict[str, int] = {}
     for t in texts:
         for w in tokens(t):
             counts[w] = counts.get(w, 0) + 1
-    return (PAD, UNK, *sorted(counts, key=lambda w: (-counts[w], w)))
+    kept = [w for w in counts if counts[w] >= min_count]
+    return (PAD, UNK, *sorted(kept, key=lambda w: (-counts[w], w)))
 
 
 def to_ids(words: list[str], vocab: tuple[str, ...]) -> np.ndarray:

@@ -34,8 +34,8 @@ class SentimentConfig:
 
     embed: int = 8
     hidden_size: int = 16
-    epochs: int = 60
-    lr: float = 0.03
+    epochs: int = 40
+    lr: float = 0.02
     seed: int = 0
 
     def __post_init__(self) -> None:

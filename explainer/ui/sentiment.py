@@ -1,0 +1,257 @@
+"""Panels of the sentiment page: the review, each stage of the pipeline, the verdict word by
+word, word contributions and live training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explainer import equations, jobs, sentiment, senttrain
+from explainer.figures import sentiment as fig
+from explainer.ui.panels import show_animated, show_figure
+from explainer.ui.train import queue
+from explainer.ui.view import BOUND
+
+LIVE = "sent_live"  # this student's own trained model
+WAIT_SECONDS = 60
+MAX_LEN = 40
+
+
+@dataclass(frozen=True, eq=False)
+class Review:
+    """A review as the page reads it: words, ids, the padded row and both runs."""
+
+    words: list[str]
+    ids: np.ndarray  # (n_words,) before padding
+    padded: np.ndarray  # (L,)
+    mask: np.ndarray  # (L,)
+    masked: sentiment.Read
+    unmasked: sentiment.Read
+    parts: dict  # contributions of the words read
+
+    @property
+    def n(self) -> int:
+        return int(self.mask.sum())
+
+
+def model() -> tuple[sentiment.Model, dict]:
+    """This session's live model if it trained one, else the shipped one; and what to say."""
+    live = st.session_state.get(LIVE)
+    if live is not None:
+        return live["model"], live["about"]
+    m, card = senttrain.shipped()
+    return m, dict(source="shipped", seed=card["train"]["seed"], held_out=card["held_out_accuracy"],
+                   six=card["six_accuracy"], seconds=card["seconds"])  # fmt: skip
+
+
+def _load_six() -> None:
+    pick = st.session_state.get("sent_pick")
+    if pick:
+        st.session_state["review"] = sentiment.SIX[int(pick.split()[1]) - 1][0]
+
+
+def review_input() -> tuple[str, int]:
+    """The review (typed, or one of the six) and the padded length, both in the URL."""
+    st.selectbox("Load one of the six reviews", [f"review {k}" for k in range(1, 7)],
+                 index=None, placeholder="pick one…", key="sent_pick",
+                 on_change=_load_six)  # fmt: skip
+    text = st.text_area("Your review", sentiment.SIX[0][0], key="review", height=100,
+                        max_chars=sentiment.MAX_CHARS, **BOUND)  # fmt: skip
+    length = st.slider("Pad or cut to L words", 4, MAX_LEN, 16, key="length", **BOUND)
+    return text, length
+
+
+def read_review(m: sentiment.Model, about: dict, text: str, length: int) -> Review:
+    """Tokenise, look up, pad and run; a clear message for what cannot be read."""
+    if len(text) > sentiment.MAX_CHARS:
+        st.info(f"Note: read the first {sentiment.MAX_CHARS:,} characters of the review.")
+    words = sentiment.tokens(text)
+    if not words:
+        st.error("This review has no words to read: type a sentence, e.g. *I loved it*.",
+                 icon=":material/block:")  # fmt: skip
+        st.stop()
+    ids = sentiment.to_ids(words, m.vocab)
+    unknown = sorted({w for w, k in zip(words, ids, strict=True) if k == 1})
+    if len(unknown) == len(set(words)):
+        st.warning(
+            f"None of these words is in the model's vocabulary of {len(m.vocab) - 2} words: it "
+            "reads only `<unk>`, so its verdict says nothing about this review. Try words like "
+            "*great*, *boring*, *loved*.", icon=":material/help:",
+        )  # fmt: skip
+    elif unknown:
+        st.caption(f"Not in the vocabulary (read as `<unk>`): {', '.join(unknown[:12])}"
+                   + (" …" if len(unknown) > 12 else ""))  # fmt: skip
+    if len(words) > length:
+        st.info(f"Note: the review has {len(words):,} words; the model reads the first {length} "
+                "(raise L to read more).", icon=":material/content_cut:")  # fmt: skip
+    padded, mask = sentiment.pad(ids, length)
+    return _review(m, about["source"], about["seed"], tuple(words[:length]), tuple(padded))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _cached(key: tuple, _m: sentiment.Model, words: tuple, padded: tuple) -> Review:
+    padded = np.array(padded)
+    mask = np.arange(len(padded)) < len(words)
+    masked = sentiment.read(_m, padded, mask)
+    unmasked = sentiment.read(_m, padded, mask, masked=False)
+    parts = sentiment.contributions(_m, padded[: len(words)])
+    ids = padded[: len(words)]
+    return Review(list(words), ids, padded, mask, masked, unmasked, parts)
+
+
+def _review(m, source, seed, words: tuple, padded: tuple) -> Review:
+    return _cached((source, seed, words, padded), m, words, padded)
+
+
+def verdict_line(r: Review) -> None:
+    """The verdict in words, and what reading the padding would have done to it."""
+    p, q = r.masked.verdict, r.unmasked.verdict
+    side = "positive" if p > 0.5 else "negative"
+    st.markdown(f"### Verdict: **{side}** (P(positive) = {p:.1%})")
+    if r.n < len(r.padded):
+        flip = " — **the verdict flips**" if (p > 0.5) != (q > 0.5) else ""
+        h = r.unmasked.trace.h
+        drift = float(np.linalg.norm(h[-1] - h[r.n]))
+        st.caption(f"Without masking, the model reads the {len(r.padded) - r.n} pads too: its "
+                   f"memory moves by $\\|h_L - h_n\\|$ = {drift:.2f} and the "
+                   f"verdict ends at {q:.1%}{flip}.")  # fmt: skip
+
+
+def six_table(m: sentiment.Model) -> None:
+    """The six reviews, their labels and this model's verdicts (computed now)."""
+    rows = []
+    for text, label in sentiment.SIX:
+        ids = sentiment.to_ids(sentiment.tokens(text), m.vocab)
+        p = sentiment.read(m, ids, np.ones(len(ids), dtype=bool)).verdict
+        right = "✓" if (p > 0.5) == label else "✗"
+        rows.append({"review": text, "label": "positive" if label else "negative",
+                     "P(positive)": f"{p:.1%}", "right": right})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def tokens_table(m: sentiment.Model, r: Review) -> None:
+    """Words, ids and mask of the padded review, one column per step."""
+    words = r.words + [sentiment.PAD] * (len(r.padded) - r.n)
+    shown = [w if k != 1 or w == sentiment.PAD else f"{w} → <unk>" for w, k in
+             zip(words, r.padded, strict=True)]  # fmt: skip
+    # strings throughout: one column mixes a word and numbers
+    rows = [shown, [str(k) for k in r.padded], [str(int(k)) for k in r.mask]]
+    table = pd.DataFrame(rows,
+                         index=["token", "id", "mask"],
+                         columns=[str(k) for k in range(1, len(r.padded) + 1)])  # fmt: skip
+    st.dataframe(table, width="stretch")
+    with st.expander(f"The vocabulary: {len(m.vocab)} ids (0 = <pad>, 1 = <unk>)"):
+        st.dataframe(pd.DataFrame({"id": range(len(m.vocab)), "word": m.vocab}),
+                     hide_index=True, height=240)  # fmt: skip
+
+
+def labels(r: Review) -> list[str]:
+    return r.words + ["·pad"] * (len(r.padded) - r.n)
+
+
+def verdict_chart(r: Review, about: dict, t: int) -> None:
+    """P(positive) after every word, masked and not, with h_t; moved by its own player."""
+    h = r.masked.trace.h[1:]
+    build = lambda s: fig.verdict_figure(labels(r), r.masked.p, r.unmasked.p, h, r.n, s)  # noqa: E731
+    key = ("sent_verdict", about["source"], about["seed"], tuple(r.words), tuple(r.padded))
+    show_animated(key, build, t, "sent_verdict")
+    st.caption(f"After word {t} ({r.words[t - 1]!r}) the model says {r.masked.p[t - 1]:.1%} "
+               f"positive. The grey band is the padding; the dashed line is the same model "
+               f"reading the pads as if they were words.")  # fmt: skip
+
+
+def step_equations(m: sentiment.Model, r: Review, t: int, j: int) -> None:
+    """The LSTM's equations at word t for unit j, and the readout, with this review's numbers."""
+    tr = r.masked.trace
+    st.markdown(f"**The equations at word t = {t} ({r.words[t - 1]!r}), unit j = {j}**")
+    st.latex(rf"e_{{{t}}} = E[{int(r.padded[t - 1])}] \quad \text{{({r.words[t - 1]})}}")
+    for line in equations.live_equations(m.lstm, tr, t, j):
+        # the cell's input is the word's embedding: x_t is e_t here
+        rows = line.replace("x_{", "e_{").split(" = ")
+        st.latex(r"\begin{aligned}" + rows[0] + " &= " + r" \\ &= ".join(rows[1:])
+                 + r"\end{aligned}")  # fmt: skip
+    z = float(tr.h[t] @ m.w + m.b)
+    st.latex(rf"p_{{{t}}} = \sigma(w^\top h_{{{t}}} + b) = \sigma({equations.num(z)}) = "
+             rf"{equations.num(float(r.masked.p[t - 1]))}")  # fmt: skip
+
+
+def contributions_chart(r: Review) -> None:
+    """Occlusion and gradient x input for each word read."""
+    occ, gxi = r.parts["occlusion"], r.parts["grad_x_input"]
+    show_figure(fig.contributions_figure(r.words, occ, gxi), key="sent_parts")
+    k, g = int(np.argmax(np.abs(occ))), int(np.argmax(np.abs(gxi)))
+    st.caption(
+        f"Removing {r.words[k]!r} moves the verdict most ({-100 * occ[k]:+.1f} points); "
+        f"gradient × input "
+        f"picks {r.words[g]!r} ({gxi[g]:+.2f} on the logit). The two often agree on the "
+        "strongest words and differ on the rest: one removes a word, the other asks about a "
+        "small nudge."
+    )
+
+
+def embedding_charts(m: sentiment.Model, r: Review) -> None:
+    """The review's embedding vectors and the whole vocabulary in 2-D."""
+    show_figure(fig.embedding_figure(r.words, m.E[r.ids]), key="sent_vectors")
+    coords, share = _projection(m)
+    verdicts = _word_verdicts(m)
+    show_figure(fig.projection_figure(coords, list(m.vocab[2:]), verdicts, share, set(r.words)),
+                key="sent_projection")  # fmt: skip
+
+
+@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={sentiment.Model: id})
+def _projection(m: sentiment.Model):
+    return sentiment.projection(m)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={sentiment.Model: id})
+def _word_verdicts(m: sentiment.Model) -> np.ndarray:
+    return sentiment.word_verdicts(m)
+
+
+def train_panel(about: dict) -> None:
+    """Train the pipeline again, live, from a seed of the student's choice."""
+    cfg0 = senttrain.SentimentConfig()
+    st.markdown(
+        f"**Train it yourself.** {cfg0.epochs} full-batch steps of Adam (lr {cfg0.lr}) on 80% of "
+        f"the app's {len(senttrain.labelled()[0])} hand-written reviews; embedding size "
+        f"{cfg0.embed}, H = {cfg0.hidden_size}. The other 20% are held out."
+    )
+    st.caption(f"Shown now: {about['source']} weights (seed {about['seed']}), held-out accuracy "
+               f"{about['held_out']:.0%}, the six reviews {about['six']:.0%} right, trained in "
+               f"{about['seconds']:.1f} s.")  # fmt: skip
+    seed = st.number_input("Seed", 0, 999, 1, key="sent_seed")
+    if st.button("▶ Train now", key="sent_train", type="primary"):
+        _train(senttrain.SentimentConfig(seed=int(seed)))
+    if st.session_state.get(LIVE) is not None and st.button("Back to the shipped weights",
+                                                            key="sent_shipped"):  # fmt: skip
+        del st.session_state[LIVE]
+        st.rerun()
+
+
+def _train(cfg: senttrain.SentimentConfig) -> None:
+    out: dict = {}
+
+    def work(job: jobs.Job) -> str:
+        out.update(senttrain.train(cfg, on_step=lambda k: job.progress(k + 1),
+                                   stopping=job.stopping))  # fmt: skip
+        return "done"
+
+    job = jobs.Job(work, cfg.epochs, rate_key=("sentiment",))
+    if not queue().submit(job):
+        st.warning("The server's training line is full; try again in a minute.",
+                   icon=":material/hourglass:")  # fmt: skip
+        return
+    with st.spinner("Training on the server's training line…"):
+        job.wait(WAIT_SECONDS)
+    if not out:
+        queue().cancel(job)
+        st.warning(f"Training did not finish within {WAIT_SECONDS} s (the server is busy).",
+                   icon=":material/hourglass:")  # fmt: skip
+        return
+    about = dict(source="live", seed=cfg.seed, held_out=out["held_out"], six=out["six"],
+                 seconds=out["seconds"])  # fmt: skip
+    st.session_state[LIVE] = dict(model=out["model"], about=about)
+    st.rerun()
