@@ -60,10 +60,7 @@ st.header("4. Which words mattered")
 sent.contributions_chart(review)
 
 st.header("The six reviews, and training")
-six_col, train_col = st.columns([3, 2], gap="large")
-with six_col:
-    sent.six_table(model)
-with train_col:
-    sent.train_panel(about)
+sent.six_table(model)
+sent.train_panel(about)
 ui.what_to_try(TRY)
 ui.scene_link()

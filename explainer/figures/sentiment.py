@@ -37,10 +37,10 @@ def verdict_figure(labels: list[str], p: np.ndarray, p_unmasked: np.ndarray, h: 
     x = np.arange(1, L + 1)
     data = [
         dict(type="scatter", x=x, y=theme.f32(p_unmasked), mode="lines+markers",
-             name="without masking (pads read as words)",
+             name="without masking", showlegend=False,
              line=dict(color=UNMASKED, width=3, dash="dash")),
         dict(type="scatter", x=x, y=theme.f32(p), mode="lines+markers",
-             name="masked: pads leave the state alone", line=dict(color=theme.TEXT, width=4),
+             name="masked", showlegend=False, line=dict(color=theme.TEXT, width=4),
              hovertemplate="after %{x}: %{y:.3f}<extra></extra>"),
         _dot(t, float(p[t - 1])),
         _bars(h[t - 1]),
@@ -54,15 +54,15 @@ def verdict_figure(labels: list[str], p: np.ndarray, p_unmasked: np.ndarray, h: 
                           line=dict(color=theme.MUTED, width=1, dash="dot"))]  # fmt: skip
     H = h.shape[1]
     layout = dict(
+        # the words along the top: the player takes the space below the chart
         xaxis=dict(domain=LINE_X, range=[0.5, L + 0.5], tickvals=x, ticktext=labels,
-                   tickangle=-45 if L > 8 else 0),
+                   side="top", tickangle=-45 if L > 8 else 0),
         yaxis=dict(range=[-0.03, 1.03], title=dict(text="P(positive)"), tickformat=".0%"),
         xaxis2=dict(domain=BARS_X, anchor="y2", range=[-1.05, 1.05], tickvals=[-1, 0, 1]),
         yaxis2=dict(anchor="x2", autorange="reversed", title=dict(text="unit"),
                     tickvals=[0, H - 1]),
-        annotations=[theme.panel_title("h<sub>t</sub>, the LSTM's memory", BARS_X, 1.0)],
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=14)),
-        shapes=shapes, height=520, margin=dict(t=90, b=170),
+        annotations=[theme.panel_title("h<sub>t</sub>", BARS_X, 1.0)],
+        shapes=shapes, height=520, margin=dict(t=130, b=120),
         **theme.player([str(s) for s in range(1, n + 1)], active=t - 1, redraw=False),
     )  # fmt: skip
     frames = [dict(name=str(s), data=[_dot(s, float(p[s - 1])), _bars(h[s - 1])], traces=[2, 3])

@@ -159,8 +159,9 @@ def verdict_chart(r: Review, about: dict, t: int) -> None:
     key = ("sent_verdict", about["source"], about["seed"], tuple(r.words), tuple(r.padded))
     show_animated(key, build, t, "sent_verdict")
     st.caption(f"After word {t} ({r.words[t - 1]!r}) the model says {r.masked.p[t - 1]:.1%} "
-               f"positive. The grey band is the padding; the dashed line is the same model "
-               f"reading the pads as if they were words.")  # fmt: skip
+               f"positive. White line: the verdict after every word, held on the padding (grey "
+               f"band) by the mask; pink dashed line: the same model reading the pads as if they "
+               f"were words.")  # fmt: skip
 
 
 def step_equations(m: sentiment.Model, r: Review, t: int, j: int) -> None:
