@@ -23,6 +23,8 @@ LESSONS = {
     "4_Gradients_through_time.py": "Follow gradients back in time; watch them vanish or explode.",
     "5_Compare_cells.py": "RNN, LSTM and GRU side by side on the same input.",
     "6_Train_and_compare.py": "Train each cell on a memory task and compare what they learn.",
+    "7_Bidirectional_RNN.py": "Read forwards and backwards: a tagger that needs the future.",
+    "8_Sentiment_pipeline.py": "From words to a verdict: tokenise, pad, embed, LSTM, sigmoid.",
     "9_Sequence_to_sequence.py": "An encoder reads, a decoder writes: one context vector between.",
 }
 

@@ -59,8 +59,8 @@ def verdict_figure(labels: list[str], p: np.ndarray, p_unmasked: np.ndarray, h: 
                    side="top", tickangle=-45 if L > 8 else 0),
         yaxis=dict(range=[-0.03, 1.03], title=dict(text="P(positive)"), tickformat=".0%"),
         xaxis2=dict(domain=BARS_X, anchor="y2", range=[-1.05, 1.05], tickvals=[-1, 0, 1]),
-        yaxis2=dict(anchor="x2", autorange="reversed", title=dict(text="unit"),
-                    tickvals=[0, H - 1]),
+        # units 0 and H-1 marked; a title would sit on the line chart's edge
+        yaxis2=dict(anchor="x2", autorange="reversed", tickvals=[0, H - 1]),
         annotations=[theme.panel_title("h<sub>t</sub>", BARS_X, 1.0)],
         shapes=shapes, height=520, margin=dict(t=130, b=120),
         **theme.player([str(s) for s in range(1, n + 1)], active=t - 1, redraw=False),
