@@ -80,7 +80,7 @@ def embedding_figure(words: list[str], vectors: np.ndarray) -> dict:
                  hovertemplate="word %{x}, dim %{y}: %{z:.3f}<extra></extra>")]  # fmt: skip
     layout = dict(
         title=dict(text="Embedding vectors e<sub>t</sub> = E[id<sub>t</sub>]"),
-        xaxis=dict(tickvals=np.arange(1, n + 1), ticktext=words, tickangle=-45 if n > 8 else 0),
+        xaxis=dict(tickvals=np.arange(1, n + 1), ticktext=words, tickangle=-45 if n > 4 else 0),
         yaxis=dict(title=dict(text="dimension"), dtick=1),
         height=360, margin=dict(b=110),
     )  # fmt: skip
@@ -131,12 +131,10 @@ def contributions_figure(words: list[str], occ: np.ndarray, gxi: np.ndarray) -> 
     gxi_span = float(np.abs(gxi).max()) * 1.1 or 1.0
     layout = dict(
         xaxis=dict(domain=[0.0, 0.45], range=[-occ_span, occ_span], tickformat="+.0%",
-                   title=dict(text="verdict with − without the word")),
+                   title=dict(text="occlusion: with − without")),
         xaxis2=dict(domain=[0.55, 1.0], range=[-gxi_span, gxi_span], anchor="y",
-                    title=dict(text="gradient × input (logit)")),
+                    title=dict(text="gradient × input")),
         yaxis=dict(autorange="reversed", automargin=True),
-        annotations=[theme.panel_title("occlusion", [0.0, 0.45], 1.0),
-                     theme.panel_title("gradient × input", [0.55, 1.0], 1.0)],
         height=max(300, 60 + 30 * len(words)), margin=dict(t=50, l=150),
     )  # fmt: skip
     return theme.figure([bars(occ, "x"), bars(gxi, "x2")], layout)
