@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import ui
+from explainer.ui.a11y import keyboard_scrollable_equations
 
 HERE = Path(__file__).parent
 PAGES_DIR = HERE / "pages"
@@ -130,9 +131,11 @@ def glossary() -> None:
 
 
 st.set_page_config(page_title="Unrolled", page_icon=ICON, layout="wide")
+keyboard_scrollable_equations()
 
 st.title("Unrolled")
-st.markdown("#### Recurrent neural networks, one time step at a time")
+# a tagline, not a heading: an h4 under the h1 skips two levels for screen readers
+st.markdown("**Recurrent neural networks, one time step at a time**")
 intro()
 lesson_path()
 ui.lecture_scenes()

@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# axe-core (npm, pinned by package-lock.json): the browser tests audit every page with it
+AXE := node_modules/axe-core/axe.min.js
 PORT ?= 8501
 # numpy's BLAS on one thread per process: the app runs its own two-thread SVD pool, and
 # the matrices here (H x H, H <= 128) are too small for BLAS threads to pay
@@ -16,7 +18,7 @@ export BROWSER_PATH ?= $(CHROMIUM)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: app dev serve test lint venv chromium nginx clean
+.PHONY: app dev serve test lint venv chromium nginx node clean
 .DELETE_ON_ERROR:
 
 app: chromium $(VENV)/.installed-runtime
@@ -31,7 +33,7 @@ dev: chromium $(VENV)/.installed-runtime
 serve: chromium nginx $(VENV)/.installed-runtime
 	$(BIN)/python -m explainer.serve --port $(PORT) $(SERVE_ARGS)
 
-test: chromium nginx $(VENV)/.installed-dev
+test: chromium nginx $(AXE) $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
@@ -53,6 +55,16 @@ nginx:
 		$(APT) update && $(APT) install -y nginx-light; \
 	fi
 
+node:
+	@if ! command -v npm >/dev/null; then \
+		$(APT) update && $(APT) install -y npm; \
+	fi
+
+# npm ci installs exactly the lock file's versions; rerun when it changes
+$(AXE): package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+	touch $@
+
 # a bare Debian python3 lacks ensurepip until python3-venv is installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
@@ -69,4 +81,4 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	touch $(VENV)/.installed-runtime $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-results

@@ -10,6 +10,7 @@ the hidden size, the readout and how typed text is encoded (its own vocabulary).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,9 +47,22 @@ class Scene:
     trace: Trace
 
 
+VISIBLE = {" ": "␣", "\n": "⏎", "\t": "⇥"}
+# invisible characters: controls, formats (zero-width joiner ...), private use, unassigned
+HIDDEN = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp"})
+
+
 def show_char(ch: str) -> str:
-    """A visible stand-in for characters a label would hide."""
-    return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(ch, ch)
+    """How a chart label (and every other place that prints the sequence) shows character
+    ``ch``: whitespace as a visible symbol; a character outside Unicode's Basic Multilingual
+    Plane (emoji: a projector laptop without an emoji font draws an empty box), a variation
+    selector or an invisible character as its code point, "U+1F600"."""
+    if ch in VISIBLE:
+        return VISIBLE[ch]
+    code = ord(ch)
+    if code > 0xFFFF or 0xFE00 <= code <= 0xFE0F or unicodedata.category(ch) in HIDDEN:
+        return f"U+{code:04X}"
+    return ch
 
 
 def make_sequence(cfg: RunConfig) -> Sequence:

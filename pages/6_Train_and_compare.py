@@ -17,7 +17,7 @@ page_header(
 )
 values = panel.settings()
 
-st.subheader("1. Choose the data")
+st.header("1. Choose the data")
 choice = panel.data_choice(values["task"], values["seq_len"])
 # unusable data has its message above; the rest of the page stays
 if choice is not None:
@@ -25,13 +25,13 @@ if choice is not None:
     cfg = train.TrainConfig(data=name, **values)
     data = panel.task_data(cfg, payload)
 
-    st.subheader("2. Train")
+    st.header("2. Train")
     run, note = panel.training(cfg, data)
 
-    st.subheader("3. Results")
+    st.header("3. Results")
     results.results(cfg, data, run, note)
 
-st.subheader("4. How far back can each cell remember?")
+st.header("4. How far back can each cell remember?")
 results.sweep()
 
 what_to_try(

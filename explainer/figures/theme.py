@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly import colors
 
-BACKGROUND = "#0e1117"
+BACKGROUND = "#000000"  # the app's backgroundColor (.streamlit/config.toml)
 PANEL = "#262730"
 TEXT = "#fafafa"
 MUTED = "#a3a8b8"

@@ -14,6 +14,7 @@ from explainer.cells import CellParams
 from explainer.figures import theme
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
+from explainer.ui.a11y import keyboard_scrollable_equations
 from explainer.ui.cache import CONFIG_KEY
 from explainer.ui.export import export_popover
 
@@ -41,10 +42,13 @@ texts swap the roles of $z_t$ and $1 - z_t$):
 GRU_BEFORE = r"n_t = \tanh\big(W_{in} x_t + W_{hn} (r_t \odot h_{t-1}) + b_n\big)"
 
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
+# two modebar buttons (a PNG for slides, reset after a zoom) instead of plotly's eight: each
+# is a Tab stop, and eight a chart filled the keyboard order; fullscreen is streamlit's own
+MODEBAR = ["toImage", "resetScale2d"]
 CHART_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "unrolled"},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "modeBarButtons": [MODEBAR],
 }
 
 
@@ -52,6 +56,7 @@ def page_header(title: str, intro: str) -> None:
     """Page config, title and a one-paragraph introduction in plain words."""
     # a local icon: an emoji or :material: icon would be fetched from a CDN, offline here
     st.set_page_config(page_title=f"{title} · Unrolled", page_icon=ICON, layout="wide")
+    keyboard_scrollable_equations()
     st.title(title)
     st.markdown(intro)
 

@@ -69,16 +69,30 @@ def _figures(cfg: train.TrainConfig, state: tuple, _histories: dict, _data: Task
     )
 
 
+def trend(values: list[float], name: str) -> str | None:
+    """The change of a metric since its first finite check, for st.metric's delta (the metric
+    chart below draws the curve: streamlit's sparkline has no accessible name)."""
+    finite = [v for v in values if math.isfinite(v)]
+    if len(finite) < 2 or not math.isfinite(values[-1]):
+        return None
+    change = values[-1] - finite[0]
+    if name.endswith("right") or name.startswith("solved"):
+        return f"{100 * change:+.0f} points"
+    return f"{change:+.2f}"
+
+
 def scoreboard(histories: dict, data) -> None:
-    """One big number per cell: the metric on held-out data, with its curve."""
+    """One big number per cell: the metric on held-out data, and its change since the first
+    check."""
     for col, (kind, h) in zip(st.columns(len(histories)), histories.items(), strict=True):
         last = h.val_metric[-1] if h.val_metric else math.nan
         loss = h.val_loss[-1] if h.val_loss else math.nan
         col.metric(
             f"{CELL_NAMES[kind]}: {data.metric_name}",
             _fmt(last, data.metric_name),
+            trend(h.val_metric, data.metric_name),
+            delta_description="since the first check",
             border=True,
-            chart_data=[v if math.isfinite(v) else None for v in h.val_metric][-60:],
             help=f"Validation loss {loss:.4g}; the baseline ({data.baseline_label}) scores "
             f"{data.baseline:.4g}."
             + SKILL * data.metric_name.startswith("skill")
