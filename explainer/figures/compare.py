@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, extreme, fmt, thin
 from explainer.figures.gradients import (
     CURSOR,
     OVERFLOW,
@@ -164,3 +165,37 @@ def state_heatmaps(states: dict[str, np.ndarray], t: int) -> dict:
     )  # fmt: skip
     frames = [dict(name=str(s), layout=dict(shapes=boxes(s, len(kinds)))) for s in range(1, T + 1)]
     return theme.figure(data, layout, frames)
+
+
+def jacobian_comparison_alt(norms: dict[str, np.ndarray], t: int) -> Alt:
+    """Each cell's reach back in time in words, and the curves as a table."""
+    T = len(next(iter(norms.values()))) - 1
+    said = "; ".join(
+        f"{theme.CELL_NAMES[k]}: {fmt(n[t])} at step {t}, end to end gain {fmt(n[0])}"
+        for k, n in norms.items()
+    )
+    text = (
+        f"Log plot of the norm of dh_T/dh_t against step t, 0 to {T}, one curve per cell: {said}."
+    )
+    table = {"step t": list(range(T + 1))}
+    table |= {f"{theme.CELL_NAMES[k]} ‖∂h_T/∂h_t‖": column(n) for k, n in norms.items()}
+    return Alt("Jacobian norms", text, thin(table))
+
+
+def state_heatmaps_alt(states: dict[str, np.ndarray], t: int) -> Alt:
+    """The hidden states at step t in words, and every unit's value at t per cell."""
+    T = next(iter(states.values())).shape[0]
+    said = []
+    for k, h in states.items():
+        top = extreme(h[t - 1])
+        where = f"unit {top[0][0]} the largest at {fmt(top[1])}" if top else "no finite value"
+        said.append(f"{theme.CELL_NAMES[k]} ({h.shape[1]} units): {where}")
+    text = f"Heatmaps of the hidden states over {T} steps, one per cell; at step {t}: " + (
+        "; ".join(said) + "."
+    )
+    rows = max(h.shape[1] for h in states.values())
+    table = {"unit": list(range(rows))}
+    for k, h in states.items():
+        values = column(h[t - 1])
+        table[f"{theme.CELL_NAMES[k]} h at step {t}"] = values + [None] * (rows - len(values))
+    return Alt(f"hidden states at step {t}", text, table)

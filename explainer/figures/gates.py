@@ -24,6 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, finite_mean, fmt
 from explainer.trace import Trace
 
 SIGMOID_GATES = ("i", "f", "o", "r", "z")  # in [0, 1]; g and n are tanh candidates
@@ -185,3 +186,37 @@ def saturation_figure(tr: Trace, j: int) -> dict:
         mine = dict(x=[num(left[j])], y=[num(right[j])], name=f"unit j = {j}")
         data.append(dict(type="scatter", **mine, showlegend=k == names[0], **ring))
     return theme.figure(data, layout)
+
+
+def gate_heatmaps_alt(tr: Trace, labels, t: int) -> Alt:
+    """The heatmaps in words (each panel's mean at step t), and every unit's values at t."""
+    names = panels(tr)
+    means = ", ".join(f"{theme.GATE_NAMES[k]} {fmt(finite_mean(v[t - 1]))}" for k, v in names)
+    text = (
+        f"{len(names)} heatmaps of {tr.H} units over {tr.T} steps: "
+        f"{', '.join(theme.GATE_NAMES[k] for k, _ in names)}. At step {t} (input {labels[t - 1]}) "
+        f"the means over the units are: {means}."
+    )
+    table = {"unit": list(range(tr.H))}
+    table |= {f"{k} at step {t}": column(v[t - 1]) for k, v in names}
+    return Alt(f"every gate at step {t}", text, table)
+
+
+def saturation_alt(tr: Trace, j: int) -> Alt:
+    """Each gate's share of shut and open steps per unit, in words and as a table."""
+    sat = saturation(tr.gates, SATURATING[tr.kind])
+    parts = []
+    for k, (shut, open_) in sat.items():
+        parts.append(
+            f"gate {k}: on average shut {shut.mean():.0%} and open {open_.mean():.0%} of the "
+            f"steps (unit {j}: shut {shut[j]:.0%}, open {open_[j]:.0%})"
+        )
+    text = (
+        f"Scatter of {tr.H} units per gate, steps with the gate below 0.1 (shut) against steps "
+        f"above 0.9 (open) over {tr.T} steps; " + "; ".join(parts) + "."
+    )
+    table = {"unit": list(range(tr.H))}
+    for k, (shut, open_) in sat.items():
+        table[f"{k} shut (share of steps)"] = column(shut)
+        table[f"{k} open (share of steps)"] = column(open_)
+    return Alt("gate saturation per unit", text, table)

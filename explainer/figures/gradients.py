@@ -14,9 +14,12 @@ Alg. 1); Karpathy's min-char-rnn (element-wise clipping to [-5, 5]).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, fmt, long_table, thin
 
 OVERFLOW = "#D55E00"
 CURSOR = theme.COLOURS["accent"]
@@ -315,3 +318,60 @@ def _arrow(key: str, v: np.ndarray, lim: float) -> dict:
         marker=dict(symbol=["circle", "arrow"], size=[0, HEADS[key]], angleref="previous"),
         hovertemplate=f"{CLIP_NAMES[key]}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
     )  # fmt: skip
+
+
+def gradient_curves_alt(
+    dL: np.ndarray, jac: np.ndarray, t: int, bound: np.ndarray | None = None
+) -> Alt:
+    """The gradient norms at step t in words, and every step's as a table."""
+    T = len(jac) - 1
+    text = (
+        f"Log plot of two gradient norms against step t, 0 to {T}. At step {t}: the loss "
+        f"gradient ‖∂L/∂h_t‖ is {fmt(dL[t])}, the Jacobian ‖∂h_T/∂h_t‖ {fmt(jac[t])}"
+        + (f", Pascanu's bound {fmt(bound[t])}" if bound is not None else "")
+        + f". At step 0: {fmt(dL[0])} and {fmt(jac[0])}."
+    )
+    table = {"step t": list(range(T + 1)), "‖∂L/∂h_t‖": column(dL), "‖∂h_T/∂h_t‖": column(jac)}
+    if bound is not None:
+        table["bound η^(T−t)"] = column(bound)
+    return Alt("gradient norms", text, thin(table))
+
+
+def singular_values_alt(svals: dict[str, np.ndarray], thresholds: dict[str, float]) -> Alt:
+    """The largest singular value of each block against its 1/gamma, in words and a table."""
+    said = "; ".join(
+        f"{'W_hh' if b == 'a' else 'W_h' + b}: largest {fmt(s[0])} against 1/γ = "
+        f"{thresholds[b]:g}" + (" (above)" if s[0] > thresholds[b] else " (below)")
+        for b, s in svals.items()
+    )
+    text = f"Singular values of the recurrent weights, largest first: {said}."
+    series = {
+        ("W_hh" if b == "a" else f"W_h{b}"): (range(1, len(s) + 1), s) for b, s in svals.items()
+    }
+    return Alt("singular values", text, long_table(series, "index k", "σ_k", by="block"))
+
+
+def clip_norms_alt(norms: dict[str, float], theta: float) -> Alt:
+    """The three norms in words and as a table."""
+    keys = [k for k in CLIP_NAMES if k in norms]
+    said = ", ".join(f"{CLIP_NAMES[k]} {fmt(norms[k])}" for k in keys)
+    text = f"Bars of the weight-gradient norm on a log axis against θ = {theta:g}: {said}."
+    table = {"vector": [CLIP_NAMES[k] for k in keys], "‖g‖": column([norms[k] for k in keys])}
+    return Alt("gradient norms before and after clipping", text, table)
+
+
+def clip_direction_alt(vectors: dict[str, np.ndarray], names: tuple[str, str]) -> Alt:
+    """The arrows' components and angles in words and as a table."""
+    angle = {k: math.degrees(math.atan2(float(v[1]), float(v[0]))) for k, v in vectors.items()}
+    said = "; ".join(
+        f"{CLIP_NAMES[k]} ({fmt(v[0])}, {fmt(v[1])}), at {angle[k]:.0f}°"
+        for k, v in vectors.items()
+    )
+    text = f"Arrows of the two largest gradient components, {names[0]} and {names[1]}: {said}."
+    table = {
+        "vector": [CLIP_NAMES[k] for k in vectors],
+        names[0]: column([v[0] for v in vectors.values()]),
+        names[1]: column([v[1] for v in vectors.values()]),
+        "angle (degrees)": [round(a, 1) for a in angle.values()],
+    }
+    return Alt("direction of the gradient", text, table)

@@ -13,6 +13,7 @@ import numpy as np
 
 from explainer.cells import BLOCKS, n_params
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, fmt
 from explainer.figures.gates import TOP_LEGEND, animate
 from explainer.trace import Trace
 
@@ -85,3 +86,32 @@ def param_counts(D: int, H: int) -> dict:
         hovertemplate="%{x}: %{y:,}<extra></extra>",
     )
     return theme.figure([bars], layout)
+
+
+def keep_bars_alt(tr: Trace, labels, t: int, j: int) -> Alt:
+    """The update gate at step t in words, and every unit's z (at t and on average)."""
+    z = tr.gates["z"]
+    now, mean = z[t - 1], z.mean(axis=0)
+    keep = int(np.sum(now > 0.5))
+    text = (
+        f"Bars of the update gate z of {tr.H} units at step {t} (input {labels[t - 1]}): "
+        f"{keep} of {tr.H} units keep more than half of h_(t-1) (z > 0.5); the mean z is "
+        f"{fmt(np.mean(now))}, unit {j} has {fmt(now[j])}. Marks: z averaged over all "
+        f"{tr.T} steps, from {fmt(mean.min())} to {fmt(mean.max())}."
+    )
+    table = {"unit": list(range(tr.H)), f"z at step {t}": column(now), "mean z": column(mean)}
+    return Alt(f"update gate at step {t}", text, table)
+
+
+def param_counts_alt(D: int, H: int) -> Alt:
+    """The three parameter counts in words and as a table."""
+    kinds = ("rnn", "gru", "lstm")
+    counts = [n_params(k, D, H) for k in kinds]
+    said = ", ".join(f"{theme.CELL_NAMES[k]} {n:,}" for k, n in zip(kinds, counts, strict=True))
+    text = f"Bars of the parameters of one layer for D = {D} inputs and H = {H} units: {said}."
+    table = {
+        "cell": [theme.CELL_NAMES[k] for k in kinds],
+        "blocks G": [len(BLOCKS[k]) for k in kinds],
+        "parameters": counts,
+    }
+    return Alt("parameter counts", text, table)

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, fmt, thin
 from explainer.figures.gates import (
     MAX_TICKS,
     RING,
@@ -191,3 +192,41 @@ def memory_figure(products: np.ndarray, b_f: float, j: int) -> dict:
         shapes=[at_k50],
     )  # fmt: skip
     return theme.figure(data, layout)
+
+
+def cell_belt_alt(tr: Trace, labels, t: int, j: int) -> Alt:
+    """Unit j's cell state at step t in words, and every step of it as a table."""
+    i, f, g, o = (tr.gates[k][:, j] for k in "ifgo")
+    c, h = tr.c[:, j], tr.h[:, j]
+    kept, written = f * c[:-1], i * g
+    text = (
+        f"Cell state of unit {j} over {tr.T} steps. At step {t} (input {labels[t - 1]}) the "
+        f"forget gate keeps {fmt(kept[t - 1])} of c_(t-1) = {fmt(c[t - 1])}, the input gate "
+        f"writes {fmt(written[t - 1])}, so c_t = {fmt(c[t])}; the output gate "
+        f"o_t = {fmt(o[t - 1])} reads out h_t = {fmt(h[t])}."
+    )
+    table = {
+        "step": list(range(1, tr.T + 1)),
+        "input": list(labels),
+        "kept f·c(t-1)": column(kept),
+        "written i·g": column(written),
+        "c": column(c[1:]),
+        "o": column(o),
+        "h": column(h[1:]),
+    }
+    return Alt(f"cell state of unit {j}", text, thin(table))
+
+
+def memory_alt(products: np.ndarray, b_f: float, j: int) -> Alt:
+    """How long unit j remembers, in words, and the products against k as a table."""
+    T = products.shape[0] - 1
+    own = products[::-1, j]  # k = 0..T steps back
+    text = (
+        f"Log plot of the cell-path gradient dc_T/dc_(T-k) of unit {j} against k steps back, "
+        f"0 to {T}: {fmt(own[T])} at k = {T}"
+        + (f", {fmt(own[min(10, T)])} at k = {min(10, T)}" if T > 10 else "")
+        + f". Beside it, sigmoid(b)^k for the forget biases 0, 1, 5 and this unit's "
+        f"b_f = {b_f:.2g} ({fmt(1 / (1 + math.exp(-b_f)) ** T)} at k = {T})."
+    )
+    table = {"k steps back": list(range(T + 1)), f"unit {j}: dc_T/dc_(T-k)": column(own)}
+    return Alt(f"memory of unit {j}", text, table)

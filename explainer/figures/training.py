@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, extreme, fmt, long_table, thin
 
 MAX_POINTS = 600
 EVENT_STYLE = {
@@ -375,3 +376,115 @@ def forecast(years, values, predictions: Mapping, cut: int) -> dict:
         for cell, pred in predictions.items()
     ]  # fmt: skip
     return theme.figure(data, single("year", "sunspot number", [held_out], [label]))
+
+
+def _last(steps, values) -> str:
+    """The latest value of a curve and its step, in words."""
+    return f"{fmt(values[-1])} at step {steps[-1]}" if len(values) else "nothing yet"
+
+
+def loss_curves_alt(histories: Mapping, baseline: float, baseline_label: str) -> Alt:
+    """The latest validation loss of each cell against the baseline, and the curves as a table."""
+    said = "; ".join(
+        f"{theme.CELL_NAMES[c]} {_last(h.val_step, h.val_loss)}" for c, h in histories.items()
+    )
+    text = (
+        f"Validation loss against training step, one curve per cell: {said}. "
+        f"Baseline ({baseline_label}): {fmt(baseline)}."
+    )
+    series = {theme.CELL_NAMES[c]: (h.val_step, h.val_loss) for c, h in histories.items()}
+    return Alt("validation loss", text, long_table(series, "step", "validation loss", by="cell"))
+
+
+def metric_curves_alt(histories: Mapping, metric_name: str, chance: float) -> Alt:
+    """The latest metric of each cell against the memoryless guess, and the curves."""
+    said = "; ".join(
+        f"{theme.CELL_NAMES[c]} {_last(h.val_step, h.val_metric)}" for c, h in histories.items()
+    )
+    text = f"{metric_name} on held-out data against training step: {said}; guess {fmt(chance)}."
+    series = {theme.CELL_NAMES[c]: (h.val_step, h.val_metric) for c, h in histories.items()}
+    return Alt(metric_name, text, long_table(series, "step", metric_name, by="cell"))
+
+
+def grad_norms_alt(histories: Mapping, clip: float | None) -> Alt:
+    """The largest gradient norm of each cell, and every step's before and after clipping."""
+    said = []
+    for c, h in histories.items():
+        top = extreme(np.asarray(h.grad_before, dtype=float)) if len(h.grad_before) else None
+        where = f"largest ‖g‖ {fmt(top[1])} at step {h.step[top[0][0]]}" if top else "no steps"
+        said.append(f"{theme.CELL_NAMES[c]}: {where}")
+    clipping = f"clipped at θ = {clip:g}" if clip else "no clipping"
+    text = f"Gradient norm ‖g‖ per training step, one panel per cell ({clipping}): " + (
+        "; ".join(said) + "."
+    )
+    table: dict[str, list] = {"cell": [], "step": [], "‖g‖ before clipping": [], "after": []}
+    for c, h in histories.items():
+        table["cell"] += [theme.CELL_NAMES[c]] * len(h.step)
+        table["step"] += list(h.step)
+        table["‖g‖ before clipping"] += column(h.grad_before)
+        table["after"] += column(h.grad_after)
+    return Alt("gradient norms", text, thin(table))
+
+
+def sweep_alt(results: list[dict], Ts: list[int], chance: float) -> Alt:
+    """Each cell's share solved at the shortest and the longest T, and every seed's result."""
+    said = []
+    for cell in ("rnn", "lstm", "gru"):
+        rows = [r for r in results if r["kind"] == cell]
+        if rows:
+            mean = {T: np.mean([r["solved"] for r in rows if r["T"] == T]) for T in Ts}
+            said.append(
+                f"{theme.CELL_NAMES[cell]} {mean[Ts[0]]:.0%} at T = {Ts[0]}, "
+                f"{mean[Ts[-1]]:.0%} at T = {Ts[-1]}"
+            )
+    text = (
+        "Test sequences solved against sequence length T on the adding problem (mean over "
+        f"seeds): {'; '.join(said)}. Always guessing 1 solves {chance:.1%}."
+    )
+    table = {
+        "cell": [theme.CELL_NAMES[r["kind"]] for r in results],
+        "T": [r["T"] for r in results],
+        "seed": [r["seed"] for r in results],
+        "solved": column([r["solved"] for r in results]),
+        "steps to solve": [r["steps_to_solve"] for r in results],
+    }
+    return Alt("adding-problem sweep", text, table)
+
+
+def sweep_steps_alt(results: list[dict], Ts: list[int]) -> Alt:
+    """How many seeds of each cell solved at each T, and every seed's steps (the same table)."""
+    said = []
+    for cell in ("rnn", "lstm", "gru"):
+        rows = [r for r in results if r["kind"] == cell]
+        if rows:
+            done = sum(r["steps_to_solve"] is not None for r in rows)
+            said.append(f"{theme.CELL_NAMES[cell]} solved {done} of {len(rows)} runs")
+    text = (
+        f"Steps each seed took to solve the adding problem against T = {Ts[0]} to {Ts[-1]} "
+        f"(log-log; a cross where a run did not solve within its budget): {'; '.join(said)}."
+    )
+    table = {
+        "cell": [theme.CELL_NAMES[r["kind"]] for r in results],
+        "T": [r["T"] for r in results],
+        "seed": [r["seed"] for r in results],
+        "steps to solve": [r["steps_to_solve"] for r in results],
+        "steps run": [r["steps"] for r in results],
+    }
+    return Alt("steps to solve", text, table)
+
+
+def forecast_alt(years, values, predictions: Mapping, cut: int) -> Alt:
+    """The forecasts' mean absolute error on the held-out years, and every year's numbers."""
+    years, values = np.asarray(years), np.asarray(values, dtype=float)
+    said = "; ".join(
+        f"{theme.CELL_NAMES[c]} {fmt(np.mean(np.abs(np.asarray(p)[cut - 1 :] - values[cut:])))}"
+        for c, p in predictions.items()
+    )
+    text = (
+        f"Sunspot numbers {years[0]}–{years[-1]} with each cell's one-year-ahead forecast; "
+        f"from {years[cut]} the years are held out. Mean absolute error there: {said}."
+    )
+    table = {"year": [int(y) for y in years], "observed": column(values)}
+    for c, p in predictions.items():
+        table[f"{theme.CELL_NAMES[c]} forecast"] = [None, *column(p)]
+    return Alt("sunspot forecast", text, table)

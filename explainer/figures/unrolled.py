@@ -20,6 +20,7 @@ import numpy as np
 
 from explainer.chareval import softmax
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, extreme, fmt
 
 WINDOW = 12  # cells drawn at once; longer sequences scroll
 TOP_K = 5  # readout guesses listed at step t
@@ -343,3 +344,33 @@ def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
         yaxis4=dict(domain=DOMAIN["bars"][1], anchor="x4", matches="y3", showticklabels=False,
                     showgrid=False),
     )  # fmt: skip
+
+
+def unrolled_alt(scene, t: int, j: int) -> Alt:
+    """The unrolled figure at step t in words, and h_t (c_t) of every unit as a table."""
+    tr, seq = scene.trace, scene.seq
+    T, H = tr.T, tr.H
+    h = tr.h[t]
+    words = [
+        f"The same {theme.CELL_NAMES[tr.kind]} cell unrolled over {T} steps, at step {t} "
+        f"(input {seq.labels[t - 1]}). Memory heatmap: hidden state of {H} units over {T} steps"
+    ]
+    peak = extreme(tr.h[1:])
+    if peak is not None:
+        (s, u), v = peak
+        words[0] += f"; the largest |h| is unit {u} at step {s + 1}, {fmt(v)}."
+    top = extreme(h)
+    if top is not None:
+        words.append(f"At step {t}: unit {top[0][0]} is the largest, {fmt(top[1])}; "
+                     f"unit {j} is {fmt(h[j])}.")  # fmt: skip
+    ro = readout_rows(scene)
+    if seq.loss == "xent":
+        guess, p, true = ro["name"][t - 1, 0], ro["value"][t - 1, 0], ro["name"][t - 1, -1]
+        words.append(f"Readout: top guess {guess} ({p:.0%}); the true next symbol is {true}.")
+    else:
+        pred, target = ro["value"][t - 1]
+        words.append(f"Prediction {fmt(pred)} against the target {fmt(target)}.")
+    table = {"unit": list(range(H)), f"h at step {t}": column(h)}
+    if tr.c is not None:
+        table[f"c at step {t}"] = column(tr.c[t])
+    return Alt(f"h at step {t}, every unit", " ".join(words), table)

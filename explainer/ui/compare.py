@@ -65,7 +65,8 @@ def weights_note(cfg: RunConfig, scenes: dict[str, Scene]) -> None:
 
 def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
     """The three Jacobian-norm curves on one log plot, step t marked."""
-    show_figure(figs.jacobian_comparison(norms, t), key="cmp_norms", height=520)
+    fig, alt = figs.jacobian_comparison(norms, t), figs.jacobian_comparison_alt(norms, t)
+    show_figure(fig, key="cmp_norms", height=520, alt=alt)
 
 
 def heatmaps_figure(cfg: RunConfig, t: int) -> dict:
@@ -77,7 +78,9 @@ def heatmaps_figure(cfg: RunConfig, t: int) -> dict:
 def heatmaps_chart(cfg: RunConfig, t: int) -> None:
     """The three hidden-state heatmaps on one time axis and colour scale, t highlighted: built
     once per config, then aimed at t (about a millisecond)."""
-    show_animated(("cmp_states", cfg), lambda s: heatmaps_figure(cfg, s), t, "cmp_states")
+    states = {k: cached_scene(cell_config(cfg, k)).trace.h[1:] for k in KINDS}
+    alt = figs.state_heatmaps_alt(states, t)
+    show_animated(("cmp_states", cfg), lambda s: heatmaps_figure(cfg, s), t, "cmp_states", alt=alt)
 
 
 def overflow_notice(scenes: dict[str, Scene], norms: dict[str, np.ndarray]) -> None:

@@ -76,19 +76,22 @@ def gate_heatmaps(scene: Scene, t: int) -> None:
     """Every gate, then c_t and h_t, as units x time; step t highlighted and animated."""
     tr, labels = scene.trace, scene.seq.labels
     build = lambda s: gates.gate_heatmaps(tr, labels, s)  # noqa: E731
-    show_animated(("gate_heatmaps", scene.cfg), build, t, "gates_heatmaps")
+    alt = gates.gate_heatmaps_alt(tr, labels, t)
+    show_animated(("gate_heatmaps", scene.cfg), build, t, "gates_heatmaps", alt=alt)
 
 
 def cell_belt(scene: Scene, t: int, j: int) -> None:
     """The LSTM cell state of unit j: what is kept, what is written, what is read."""
     tr, labels = scene.trace, scene.seq.labels
     build = lambda s: lstm.cell_belt(tr, labels, s, j)  # noqa: E731
-    show_animated(("cell_belt", scene.cfg, j), build, t, "gates_belt")
+    alt = lstm.cell_belt_alt(tr, labels, t, j)
+    show_animated(("cell_belt", scene.cfg, j), build, t, "gates_belt", alt=alt)
 
 
 def saturation(scene: Scene, j: int, note: str = "") -> None:
     """Karpathy et al.'s saturation plot for this run's gates (``note``: words under it)."""
-    show_figure(gates.saturation_figure(scene.trace, j), key="gates_saturation")
+    fig, alt = gates.saturation_figure(scene.trace, j), gates.saturation_alt(scene.trace, j)
+    show_figure(fig, key="gates_saturation", alt=alt)
     if note:
         explain(note)
     st.caption(
@@ -101,7 +104,8 @@ def forget_memory(scene: Scene, j: int, note: str = "") -> None:
     """Cell-path memory of unit j next to the forget-bias reference curves."""
     products = gradients.forget_gate_products(scene.trace)  # (T+1, H)
     b_f = lstm.forget_bias_of(scene.params, j)
-    show_figure(lstm.memory_figure(products, b_f, j), key="gates_memory")
+    alt = lstm.memory_alt(products, b_f, j)
+    show_figure(lstm.memory_figure(products, b_f, j), key="gates_memory", alt=alt)
     if note:
         explain(note)
     st.latex(memory_latex())
@@ -117,7 +121,8 @@ def keep_bars(scene: Scene, t: int, j: int) -> None:
     st.latex(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1} \qquad \text{(PyTorch)}")
     tr, labels = scene.trace, scene.seq.labels
     build = lambda s: gru.keep_bars(tr, labels, s, j)  # noqa: E731
-    show_animated(("keep_bars", scene.cfg, j), build, t, "gates_keep")
+    alt = gru.keep_bars_alt(tr, labels, t, j)
+    show_animated(("keep_bars", scene.cfg, j), build, t, "gates_keep", alt=alt)
     st.caption(
         "$z$ near 1 keeps the old state, $z$ near 0 takes the new candidate $n_t$. d2l and Cho "
         "et al. (2014, v3) apply the reset gate before the matmul, $W_{hn} (r_t \\odot h_{t-1})$; "
@@ -128,7 +133,7 @@ def keep_bars(scene: Scene, t: int, j: int) -> None:
 def param_counts(scene: Scene, note: str = "") -> None:
     """Parameters of RNN, GRU and LSTM for this input size D and hidden size H."""
     D, H = scene.params.input_size, scene.params.hidden_size
-    show_figure(gru.param_counts(D, H), key="gates_params")
+    show_figure(gru.param_counts(D, H), key="gates_params", alt=gru.param_counts_alt(D, H))
     if note:
         explain(note)
     st.latex(param_latex(D, H))

@@ -221,7 +221,9 @@ def curves_chart(cfg: RunConfig, t: int) -> None:
         kind = cached_scene(cfg).params.kind
         return figs.gradient_curves(run.dL, run.jac, s, kind, run.bound, run.h_overflow)
 
-    show_animated(("grad_curves", cfg), build, t, "grad_curves")
+    run = gradient_run(cfg)
+    alt = figs.gradient_curves_alt(run.dL, run.jac, t, run.bound)
+    show_animated(("grad_curves", cfg), build, t, "grad_curves", alt=alt)
 
 
 def numbers_at(run: GradientRun, scene: Scene, t: int) -> None:
@@ -254,7 +256,8 @@ def spectrum_chart(run: GradientRun, scene: Scene) -> None:
     other)."""
     p = scene.params
     fig = figs.singular_values_figure(run.svals, run.thresholds, p.kind, p.nonlinearity)
-    show_figure(fig, key="grad_spectrum", height=480)
+    alt = figs.singular_values_alt(run.svals, run.thresholds)
+    show_figure(fig, key="grad_spectrum", height=480, alt=alt)
     st.markdown(spectrum_words(scene))
 
 
@@ -331,10 +334,12 @@ def clipping_panel(run: GradientRun, theta: float | None) -> None:
         )
     left, right = st.columns(2)
     with left:
-        show_figure(figs.clip_norms_figure(norms, theta), key="grad_clip_norms", height=440)
+        fig, alt = figs.clip_norms_figure(norms, theta), figs.clip_norms_alt(norms, theta)
+        show_figure(fig, key="grad_clip_norms", height=440, alt=alt)
     with right:
         fig = figs.clip_direction_figure(vectors, theta, names)
-        show_figure(fig, key="grad_clip_direction", height=440)
+        alt = figs.clip_direction_alt(vectors, names)
+        show_figure(fig, key="grad_clip_direction", height=440, alt=alt)
     cols = st.columns(3)
     cols[0].metric("‖g‖", figs.sci(norms["g"]))
     cols[1].metric("cos(g, norm-clipped)", f"{gradients.cosine(u, clipped['norm']):.4f}")

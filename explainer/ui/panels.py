@@ -12,6 +12,7 @@ import streamlit as st
 from explainer import equations
 from explainer.cells import CellParams
 from explainer.figures import theme
+from explainer.figures.alt import Alt
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
 from explainer.ui.a11y import keyboard_scrollable_equations
@@ -142,22 +143,28 @@ def _built_at_step_one(key: tuple, _build: Callable[[int], dict]) -> dict:
     return theme.pack(_build(1))
 
 
-def show_animated(key: tuple, build: Callable[[int], dict], t: int, chart_key: str) -> None:
+def show_animated(
+    key: tuple, build: Callable[[int], dict], t: int, chart_key: str, *, alt: Alt
+) -> None:
     """An animated figure opened at step t: built once per ``key`` (everything but t that
-    decides it, e.g. the config and unit) and re-aimed at t, so moving t costs ~1 ms."""
-    _send(theme.aim_spec(_built_at_step_one(key, build), t - 1), chart_key)
+    decides it, e.g. the config and unit) and re-aimed at t, so moving t costs ~1 ms. ``alt``:
+    its text alternative at step t."""
+    _send(theme.aim_spec(_built_at_step_one(key, build), t - 1), chart_key, alt)
 
 
-def show_figure(fig: dict, key: str, height: int | None = None) -> None:
+def show_figure(fig: dict, key: str, height: int | None = None, *, alt: Alt) -> None:
     """Draw a figure (a ``theme.figure`` dict) with the project's own template (theme=None)
-    and PNG/SVG export."""
+    and PNG export; ``alt`` is its text alternative (``figures.alt.Alt``)."""
     spec = theme.pack(fig)
     if height:
         spec["layout"] = {**spec["layout"], "height": height}
-    _send(spec, key)
+    _send(spec, key, alt)
 
 
-def _send(spec: dict, key: str) -> None:
-    """A packed spec to the browser as it is: no plotly objects, no validation."""
+def _send(spec: dict, key: str, alt: Alt) -> None:
+    """A packed spec to the browser as it is (no plotly objects, no validation), named by its
+    description for screen readers, with its numbers in a table below (collapsed)."""
     fig = theme.from_spec(spec)
-    st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, width="stretch")
+    st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, width="stretch", alt=alt.text)
+    with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
+        st.dataframe(alt.table, hide_index=True, alt=f"Numbers of the chart: {alt.name}")

@@ -346,8 +346,9 @@ def _running(job: runs.TrainingJob) -> None:
         f"({_duration(job.elapsed())}{left})",
     )
     if done:
+        histories = train.snapshot(job.run)
         fig = figures.loss_curves(
-            train.snapshot(job.run),
+            histories,
             job.run.data.baseline,
             job.run.data.baseline_label,
             log_y=job.run.data.loss == "mse",
@@ -355,7 +356,9 @@ def _running(job: runs.TrainingJob) -> None:
             memoryless=job.run.data.memoryless,
             memoryless_label=job.run.data.memoryless_label,
         )
-        show_figure(fig, key="tr_live", height=420)
+        data = job.run.data
+        alt = figures.loss_curves_alt(histories, data.baseline, data.baseline_label)
+        show_figure(fig, key="tr_live", height=420, alt=alt)
 
 
 @st.fragment(run_every=TICK)

@@ -183,8 +183,9 @@ def _extras(run: train.Run | None, data) -> None:
             st.code(text, language=None, wrap_lines=True)
     elif data.task == "series" and "years" in data.info:
         info = data.info
-        fig = figures.forecast(info["years"], info["values"], runs.forecasts(run), info["cut"])
-        show_figure(fig, key="tr_forecast", height=430)
+        shown = (info["years"], info["values"], runs.forecasts(run), info["cut"])
+        alt = figures.forecast_alt(*shown)
+        show_figure(figures.forecast(*shown), key="tr_forecast", height=430, alt=alt)
     elif data.task == "reviews":
         texts = data.info["val_texts"][:8]
         rows = {"review": texts, "label": [data.info["classes"][k] for k in data.val.y[:8]]}
@@ -247,7 +248,8 @@ def results(
     figs = _figures(cfg, _state(run, kind), histories, data)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        show_figure(figs["loss"], key="tr_loss", height=480)
+        alt = figures.loss_curves_alt(histories, data.baseline, data.baseline_label)
+        show_figure(figs["loss"], key="tr_loss", height=480, alt=alt)
     with right:
         explain(
             "**Loss on held-out data** (thick) and while training (faint), against the "
@@ -257,9 +259,11 @@ def results(
         moments(histories, cfg.clip)
     left, right = st.columns(2, gap="large")
     with left:
-        show_figure(figs["metric"], key="tr_metric", height=600)
+        alt = figures.metric_curves_alt(histories, data.metric_name, data.chance)
+        show_figure(figs["metric"], key="tr_metric", height=600, alt=alt)
     with right:
-        show_figure(figs["grads"], key="tr_grads", height=600)
+        alt = figures.grad_norms_alt(histories, cfg.clip)
+        show_figure(figs["grads"], key="tr_grads", height=600, alt=alt)
     explain(
         "**Left:** the task's score on held-out data. **Right:** the length of the gradient "
         "‖g‖ at every step, before (grey) and after (colour) norm clipping at θ (pink dashed). "
@@ -315,9 +319,11 @@ def sweep() -> None:
     st.markdown(sweeps.story(s))
     left, right = st.columns(2, gap="large")
     with left:
-        show_figure(fig, key="tr_sweep", height=480)
+        alt = figures.sweep_alt(s["results"], s["T"], s["chance"])
+        show_figure(fig, key="tr_sweep", height=480, alt=alt)
     with right:
-        show_figure(steps, key="tr_sweep_steps", height=480)
+        alt = figures.sweep_steps_alt(s["results"], s["T"])
+        show_figure(steps, key="tr_sweep_steps", height=480, alt=alt)
     explain(protocol(s))
 
 

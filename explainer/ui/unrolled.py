@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explainer.figures.unrolled import unrolled_figure
+from explainer.figures.unrolled import unrolled_alt, unrolled_figure
 from explainer.scene import Scene
 from explainer.ui.panels import show_animated
 
@@ -35,7 +35,8 @@ def run_notices(scene: Scene) -> None:
 def unrolled_chart(scene: Scene, t: int, j: int) -> None:
     """The chain, the readout, the memory heatmap and h_t, all moved by one player."""
     build = lambda s: unrolled_figure(scene, s, j)  # noqa: E731
-    show_animated(("unrolled", scene.cfg, j), build, t, "unrolled_chart")
+    alt = unrolled_alt(scene, t, j)
+    show_animated(("unrolled", scene.cfg, j), build, t, "unrolled_chart", alt=alt)
     trained = scene.cfg.weights != "random"
     st.caption(
         "▶ Play runs on from step t in your browser; the step slider above moves the start and "
