@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column
+from explainer.scene import show_char
 
 FWD, BWD = "#56B4E9", "#CC79A7"  # the forward chain (and the one-way tagger) and the backward
 BI = "#E69F00"  # the bidirectional tagger
@@ -25,8 +27,9 @@ ROWS = theme.stacked([1.1, 1, 1], 0.1)  # beliefs, forward states, backward stat
 
 
 def shown(chars: list[str]) -> list[str]:
-    """Characters as tick labels: a space is drawn as an open box."""
-    return ["␣" if c == " " else c for c in chars]
+    """Characters as tick labels, by the app's one rule (a space as an open box, an emoji as
+    its code point)."""
+    return [show_char(c) for c in chars]
 
 
 def _outlines(t: int) -> list[dict]:
@@ -186,3 +189,59 @@ def reach_figure(reach: dict, chars: list[str], t: int) -> dict:
     frames = [dict(name=str(k), data=traces(k), traces=[0, 1],
                    layout=dict(shapes=cursor(k))) for k in s]  # fmt: skip
     return theme.figure(traces(t), layout, frames)
+
+
+def two_chains_alt(
+    chars: list[str], h_fwd: np.ndarray, h_bwd: np.ndarray, beliefs: dict, truth, t: int
+) -> Alt:
+    """Both taggers' beliefs at step t in words, and every step's beliefs and truth."""
+    T, H = h_fwd.shape
+    ahead = "yes" if truth[t - 1] else "no"
+    text = (
+        f"Both taggers over {T} characters, with the forward and backward hidden states "
+        f"({H} units each). At step {t}, character {shown(chars)[t - 1]}: a ')' comes later? "
+        f"{ahead}. The one-way tagger says {beliefs['uni'][t - 1]:.0%}, the bidirectional one "
+        f"{beliefs['bi'][t - 1]:.0%}."
+    )
+    table = {
+        "step": list(range(1, T + 1)),
+        "character": shown(chars),
+        "a ')' later": ["yes" if v else "no" for v in truth],
+        "one-way": column(beliefs["uni"]),
+        "bidirectional": column(beliefs["bi"]),
+    }
+    return Alt("beliefs at every step", text, table)
+
+
+def accuracy_alt(acc: dict, bound: np.ndarray) -> Alt:
+    """Accuracy by position in words (first position, mean) and as a table."""
+    text = (
+        f"Share of held-out strings right at each of {len(bound)} positions: at the first, "
+        f"one-way {acc['uni'][0]:.0%} (the best any one-way reader can do: {bound[0]:.1%}), "
+        f"bidirectional {acc['bi'][0]:.0%}; on average {np.mean(acc['uni']):.1%} against "
+        f"{np.mean(acc['bi']):.1%}."
+    )
+    table = {
+        "position": list(range(1, len(bound) + 1)),
+        "best one-way reader": column(bound),
+        "one-way": column(acc["uni"]),
+        "bidirectional": column(acc["bi"]),
+    }
+    return Alt("accuracy by position", text, table)
+
+
+def reach_alt(reach: dict, chars: list[str], t: int) -> Alt:
+    """How many inputs each output at t depends on, and every input's norm."""
+    T = len(chars)
+    seen = {k: int(np.sum(R[t - 1] > 0)) for k, R in reach.items()}
+    text = (
+        f"Log plot of ‖∂o_t/∂x_s‖ over the {T} inputs s at step {t}: the one-way output "
+        f"depends on {seen['uni']} of them, the bidirectional one on {seen['bi']}."
+    )
+    table = {
+        "s": list(range(1, T + 1)),
+        "character": shown(chars),
+        "one-way ‖∂o_t/∂x_s‖": column(reach["uni"][t - 1]),
+        "bidirectional ‖∂o_t/∂x_s‖": column(reach["bi"][t - 1]),
+    }
+    return Alt(f"reach of the output at step {t}", text, table)

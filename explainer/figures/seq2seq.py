@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from explainer import reversal
-from explainer.figures import theme
+from explainer.figures import alt, theme
+from explainer.figures.alt import Alt, fmt, long_table, thin
 
 HIGHLIGHT = theme.COLOURS["accent"]
 ENC, DEC, CONTEXT = theme.COLOURS["i"], theme.COLOURS["g"], theme.COLOURS["c"]
@@ -306,3 +307,92 @@ def loss_figure(history: dict, title: str) -> dict:
         yaxis=dict(title=dict(text="cross-entropy (nats)"), type="log"),
     )  # fmt: skip
     return theme.figure(data, layout)
+
+
+def unrolled_alt(run, digits: np.ndarray, k: int) -> Alt:
+    """The encoder-decoder at global step k in words, and every step's reading and writing."""
+    n, S = len(digits), len(run.written)
+    wrote = [reversal.OUT_LABELS[i] for i in run.written]
+    p = run.probs[np.arange(S), run.written]
+    if k <= n:
+        now = f"at step {k} the encoder reads digit {reversal.DIGITS[digits[k - 1]]}"
+    else:
+        s = k - n
+        fed = reversal.DEC_IN_LABELS[run.fed[s - 1]]
+        now = f"at step {k} the decoder, fed {fed}, writes {wrote[s - 1]} ({p[s - 1]:.0%})"
+    want = "".join(reversal.DIGITS[d] for d in digits[::-1])
+    text = (
+        f"Encoder-decoder: the encoder reads {''.join(reversal.DIGITS[d] for d in digits)} "
+        f"({n} steps) into a context of {run.enc.H} numbers, the decoder writes "
+        f"{' '.join(wrote)} ({S} steps; the reverse is {want}); {now}."
+    )
+    table = {
+        "step": list(range(1, n + S + 1)),
+        "part": ["encoder"] * n + ["decoder"] * S,
+        "reads": [reversal.DIGITS[d] for d in digits]
+        + [reversal.DEC_IN_LABELS[i] for i in run.fed[:S]],
+        "writes": [None] * n + wrote,
+        "p(written)": [None] * n + alt.column(p),
+    }
+    return Alt(f"encoder and decoder at step {k}", text, table)
+
+
+def teacher_free_alt(tf, free, digits: np.ndarray) -> Alt:
+    """How many tokens each way of feeding gets right, and every step's tokens."""
+    tgt = reversal.target(digits)
+    S = len(tgt)
+    rows = {"teacher forcing": tf, "free running": free}
+    said = []
+    table: dict[str, list] = {"decoder step": list(range(1, S + 1)),
+                              "right token": [reversal.OUT_LABELS[i] for i in tgt]}  # fmt: skip
+    for name, run in rows.items():
+        m = min(len(run.written), S)
+        right = sum(int(run.written[s] == tgt[s]) for s in range(m))
+        said.append(f"{name} writes {right} of {S} tokens right")
+        wrote = [reversal.OUT_LABELS[run.written[s]] for s in range(m)]
+        table[f"{name}: wrote"] = wrote + [None] * (S - m)
+        right_p = alt.column([run.probs[s, tgt[s]] for s in range(m)])
+        table[f"{name}: p(right)"] = right_p + [None] * (S - m)
+    text = f"Two rows over {S} decoder steps, coloured by the probability of the right token: "
+    return Alt("teacher forcing and free running", text + "; ".join(said) + ".", table)
+
+
+def length_alt(scores: dict, max_len: int, n_now: int | None = None) -> Alt:
+    """Accuracy against input length in words (shortest, longest, now) and as a table."""
+    x = list(scores["length"])
+    ex = scores["exact"]
+    said = f"{ex[0]:.0%} at length {x[0]}, {ex[-1]:.0%} at length {x[-1]}"
+    if n_now in x:
+        said += f", {ex[x.index(n_now)]:.0%} at the typed length {n_now}"
+    text = (
+        f"Accuracy against input length, trained on lengths up to {max_len}: whole strings "
+        f"right {said}; tokens right under teacher forcing {scores['teacher'][-1]:.0%} and "
+        f"free running {scores['free'][-1]:.0%} at length {x[-1]}."
+    )
+    table = {"length": x}
+    for key, name in (("exact", "whole string right"), ("teacher", "tokens right, teacher"),
+                      ("free", "tokens right, free")):  # fmt: skip
+        table[name] = alt.column(scores[key])
+    return Alt("accuracy by length", text, table)
+
+
+def hidden_sweep_alt(sweep: dict) -> Alt:
+    """Each hidden size's whole-string accuracy at the longest length, and every point."""
+    said = "; ".join(
+        f"H = {r['hidden_size']}: {r['exact'][-1]:.0%} at length {r['length'][-1]}"
+        for r in sweep["results"]
+    )
+    text = f"Whole strings right against input length, one line per hidden size: {said}."
+    series = {f"H = {r['hidden_size']}": (r["length"], r["exact"]) for r in sweep["results"]}
+    return Alt("accuracy by hidden size", text, long_table(series, "length", "share right", "H"))
+
+
+def loss_alt(history: dict, title: str) -> Alt:
+    """The training loss at the first and the last step, and every step's."""
+    steps, loss = list(history["step"]), list(history["loss"])
+    text = f"{title}: cross-entropy against training step, " + (
+        f"{fmt(loss[0])} at step {steps[0]}, {fmt(loss[-1])} at step {steps[-1]}."
+        if loss
+        else "no step yet."
+    )
+    return Alt(title, text, thin({"step": steps, "cross-entropy": alt.column(loss)}))

@@ -76,7 +76,8 @@ def chains_chart(r: future.Reading, about: dict, t: int) -> None:
     """Both chains, the beliefs and o_t at step t, moved by one player."""
     bt = r.runs["bi"]
     build = lambda s: fig.two_chains(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, s)  # noqa: E731
-    show_animated(_key(r, about, "bi_chains"), build, t, "bi_chains")
+    alt = fig.two_chains_alt(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, t)
+    show_animated(_key(r, about, "bi_chains"), build, t, "bi_chains", alt=alt)
     truth = "yes" if r.truth[t - 1] else "no"
     st.caption(
         f"Step t = {t}, character {r.chars[t - 1]!r}: a ')' comes later? **{truth}**. The one-way "
@@ -115,7 +116,8 @@ def accuracy_chart(about: dict) -> None:
     """Held-out accuracy by position of both taggers against the one-way bound."""
     acc = about["accuracy"]
     bound = future.best_left_to_right(len(acc["uni"]))
-    show_figure(fig.accuracy_by_position(acc, bound), key="bi_accuracy")
+    alt = fig.accuracy_alt(acc, bound)
+    show_figure(fig.accuracy_by_position(acc, bound), key="bi_accuracy", alt=alt)
     T = len(bound)
     st.caption(
         f"{bitrain.EVAL_ROWS:,} held-out strings of {T} characters. At the first character the "
@@ -183,7 +185,8 @@ def _train(cfg: bitrain.FutureConfig) -> None:
 def reach_chart(r: future.Reading, about: dict, t: int) -> None:
     """||do_t/dx_s|| over s at step t for both taggers, moved by its own player."""
     build = lambda s: fig.reach_figure(r.reach, r.chars, s)  # noqa: E731
-    show_animated(_key(r, about, "bi_reach"), build, t, "bi_reach")
+    alt = fig.reach_alt(r.reach, r.chars, t)
+    show_animated(_key(r, about, "bi_reach"), build, t, "bi_reach", alt=alt)
     T = len(r.ids)
     seen = {k: int(np.sum(r.reach[k][t - 1] > 0)) for k in r.reach}
     far = r.reach["bi"][t - 1]

@@ -228,7 +228,9 @@ def _progress() -> None:
     )
     if done > 1:
         hist = {"step": job.run.history["step"][:done], "loss": job.run.history["loss"][:done]}
-        show_figure(figures.loss_figure(hist, "live: loss while training"), key="s2s_live")
+        title = "live: loss while training"
+        alt = figures.loss_alt(hist, title)
+        show_figure(figures.loss_figure(hist, title), key="s2s_live", alt=alt)
 
 
 def model(src: str, cfg: seq2seq_train.Seq2SeqConfig) -> Model:
@@ -273,7 +275,8 @@ def cursor(digits: np.ndarray, free) -> int:
 def unrolled(m: Model, digits: np.ndarray, free, t: int) -> None:
     """The animated encoder-decoder and its text alternative."""
     key = ("s2s_chain", m.id, raw_digits(digits), decoding())
-    show_animated(key, lambda k: figures.unrolled_figure(free, digits, k), t, "s2s_chain")
+    alt = figures.unrolled_alt(free, digits, t)
+    show_animated(key, lambda k: figures.unrolled_figure(free, digits, k), t, "s2s_chain", alt=alt)
     st.caption(seq2seq_story.describe(free, digits, m.model.H))
 
 
@@ -296,18 +299,24 @@ def step_equations(m: Model, free, digits: np.ndarray, t: int, j: int, live) -> 
 def teacher_vs_free(tf, free, digits: np.ndarray, t: int) -> None:
     n = len(digits)
     t_dec = t - n if t > n else None
-    show_figure(figures.teacher_free_figure(tf, free, digits, t_dec), key="s2s_tf")
+    fig, alt = (
+        figures.teacher_free_figure(tf, free, digits, t_dec),
+        figures.teacher_free_alt(tf, free, digits),
+    )
+    show_figure(fig, key="s2s_tf", alt=alt)
     st.markdown(seq2seq_story.exposure(tf, free, digits))
 
 
 def bottleneck(m: Model, digits: np.ndarray) -> None:
-    show_figure(figures.length_figure(m.scores, m.cfg.max_len, len(digits)), key="s2s_len_fig")
+    shown = (m.scores, m.cfg.max_len, len(digits))
+    show_figure(figures.length_figure(*shown), key="s2s_len_fig", alt=figures.length_alt(*shown))
     st.markdown(seq2seq_story.bottleneck(m.scores, m.cfg.max_len, m.cfg.hidden_size))
 
 
 def hidden_sweep() -> None:
     sweep = seq2seq_models.sweep()
-    show_figure(figures.hidden_sweep_figure(sweep), key="s2s_sweep")
+    alt = figures.hidden_sweep_alt(sweep)
+    show_figure(figures.hidden_sweep_figure(sweep), key="s2s_sweep", alt=alt)
     st.markdown(seq2seq_story.sweep_words(sweep))
 
 
@@ -319,4 +328,5 @@ def card(m: Model) -> None:
             c = seq2seq_models.load().card
             st.markdown(seq2seq_story.card_words(c))
         st.json(asdict(m.cfg), expanded=False)
-        show_figure(figures.loss_figure(m.history, "training loss"), key="s2s_loss")
+        alt = figures.loss_alt(m.history, "training loss")
+        show_figure(figures.loss_figure(m.history, "training loss"), key="s2s_loss", alt=alt)
