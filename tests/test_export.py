@@ -18,6 +18,7 @@ from explainer.export.html import offline_html
 from explainer.export.panels import scene_panels
 from explainer.export.scenes import ExportScene, from_url
 from explainer.export.snippet import parse_output, torch_snippet
+from explainer.figures import theme
 from explainer.scene import make_scene
 
 GRADIENTS = "pages/4_Gradients_through_time.py"
@@ -79,7 +80,7 @@ def test_slides_are_1080p_with_projector_type_and_an_explicit_template(page, nam
     sizes = font_sizes(spec)
     assert sizes and min(sizes) >= slide.MIN_FONT * slide.SCALE
     background = spec["layout"]["template"]["layout"]["paper_bgcolor"]
-    assert background == ("#ffffff" if name == "light" else "#0e1117")
+    assert background == ("#ffffff" if name == "light" else theme.BACKGROUND)
     assert "sliders" not in spec["layout"] and "frames" not in spec
 
 

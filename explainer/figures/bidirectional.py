@@ -142,7 +142,7 @@ def accuracy_by_position(acc: dict, bound: np.ndarray) -> dict:
         yaxis=dict(title=dict(text="share right"), range=[0.4, 1.04], tickformat=".0%"),
         # inside, bottom right: the one-way curve climbs along the diagonal, clear of it
         legend=dict(x=0.99, y=0.03, xanchor="right", yanchor="bottom", font=dict(size=14),
-                    bgcolor="rgba(14,17,23,0.85)"),
+                    bgcolor="rgba(0,0,0,0.85)"),
         margin=dict(b=70), height=440, hovermode="x",
     )  # fmt: skip
     return theme.figure(data, layout)
