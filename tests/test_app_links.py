@@ -18,7 +18,7 @@ pytestmark = pytest.mark.app
 REPO = Path(__file__).resolve().parent.parent
 LONG = "the quick brown fox jumps over the lazy dog. " * 14  # 630 characters
 # "key='raw' <why>; using <value>." or, for the step and unit, "key=raw <why>; using <value>."
-NOTICE = re.compile(r"changed: (\w+)=('(?:[^']*)'|\S+) (.*); using (.+)\.$")
+NOTICE = re.compile(r"(?:changed: |^- )(\w+)=('(?:[^']*)'|\S+) (.*); using (.+)\.$", re.M)
 
 
 def run(page: str, **query) -> AppTest:
@@ -33,8 +33,7 @@ def notices(at: AppTest) -> dict[str, str]:
     """Each link notice of the page: key -> the value it says the page uses."""
     out = {}
     for w in at.warning:
-        m = NOTICE.search(w.value)
-        if m:
+        for m in NOTICE.finditer(w.value):
             out[m[1]] = m[4]
     return out
 

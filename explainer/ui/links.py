@@ -53,9 +53,14 @@ def note(key: str, message: str) -> None:
 
 
 def show_notices() -> None:
-    """Each notice once, in the page: what the link said and what the page uses instead."""
-    for message in st.session_state.pop(NOTICES, {}).values():
-        st.warning(f"A value in the link was changed: {message}.", icon=":material/link_off:")
+    """The notices once, in one box (room for the figures on a projector or a phone): what the
+    link said and what the page uses instead."""
+    messages = list(st.session_state.pop(NOTICES, {}).values())
+    if len(messages) == 1:
+        st.warning(f"A value in the link was changed: {messages[0]}.", icon=":material/link_off:")
+    elif messages:
+        lines = "\n".join(f"- {m}." for m in messages)
+        st.warning(f"Values in the link were changed:\n{lines}", icon=":material/link_off:")
 
 
 def keep(key: str, default) -> None:
