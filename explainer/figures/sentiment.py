@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from explainer.figures import theme
+from explainer.figures.alt import Alt, column, extreme, fmt
 
 POS, NEG = "#E69F00", "#56B4E9"  # positive orange, negative blue (the diverging map's ends)
 UNMASKED = "#CC79A7"
@@ -138,3 +139,55 @@ def contributions_figure(words: list[str], occ: np.ndarray, gxi: np.ndarray) -> 
         height=max(300, 60 + 30 * len(words)), margin=dict(t=50, l=150),
     )  # fmt: skip
     return theme.figure([bars(occ, "x"), bars(gxi, "x2")], layout)
+
+
+def verdict_alt(labels: list[str], p: np.ndarray, p_unmasked: np.ndarray, n: int, t: int) -> Alt:
+    """The verdict after word t and at the end, masked and not, and every step's."""
+    text = (
+        f"P(positive) after every word of a review of {n} words padded to {len(labels)} steps: "
+        f"after word {t} ({labels[t - 1]}) {p[t - 1]:.1%}; at the end {p[-1]:.1%} with the "
+        f"mask, {p_unmasked[-1]:.1%} reading the pads as words."
+    )
+    table = {"step": list(range(1, len(labels) + 1)), "token": list(labels),
+             "P(positive), masked": column(p), "without masking": column(p_unmasked)}  # fmt: skip
+    return Alt("the verdict word by word", text, table)
+
+
+def embedding_alt(words: list[str], vectors: np.ndarray) -> Alt:
+    """The embedding vectors' size and largest entry, and every entry."""
+    n, E = vectors.shape
+    top = extreme(vectors)
+    where = f"; the largest |e| is word {top[0][0] + 1} ({words[top[0][0]]}), dimension " \
+        f"{top[0][1]}, {fmt(top[1])}" if top else ""  # fmt: skip
+    text = f"Heatmap of the {E}-dimensional embedding vectors of the review's {n} words{where}."
+    table = {"word": list(words)} | {f"dim {d}": column(vectors[:, d]) for d in range(E)}
+    return Alt("embedding vectors", text, table)
+
+
+def projection_alt(coords: np.ndarray, words: list[str], verdicts: np.ndarray,
+                   share: np.ndarray, mine: set[str]) -> Alt:  # fmt: skip
+    """The projection's variance shares and the most positive and negative words, and all."""
+    hi, lo = int(np.argmax(verdicts)), int(np.argmin(verdicts))
+    text = (
+        f"Scatter of the {len(words)} learned word vectors on their top two principal "
+        f"components ({share[0]:.0%} and {share[1]:.0%} of the variance), coloured by the "
+        f"verdict on the word alone: most positive {words[hi]} ({verdicts[hi]:.0%}), most "
+        f"negative {words[lo]} ({verdicts[lo]:.0%}); {len(mine & set(words))} of them are in "
+        "this review."
+    )
+    table = {"word": list(words), "PC 1": column(coords[:, 0]), "PC 2": column(coords[:, 1]),
+             "P(positive) alone": column(verdicts),
+             "in this review": ["yes" if w in mine else "" for w in words]}  # fmt: skip
+    return Alt("word vectors in 2-D", text, table)
+
+
+def contributions_alt(words: list[str], occ: np.ndarray, gxi: np.ndarray) -> Alt:
+    """The strongest word by each measure, and every word's parts."""
+    k, g = int(np.argmax(np.abs(occ))), int(np.argmax(np.abs(gxi)))
+    text = (
+        f"Bars of each of the {len(words)} words' part in the verdict: removing {words[k]} "
+        f"moves it most ({-100 * occ[k]:+.1f} points); gradient × input picks {words[g]} "
+        f"({gxi[g]:+.2f} on the logit)."
+    )
+    table = {"word": list(words), "occlusion": column(occ), "gradient × input": column(gxi)}
+    return Alt("each word's part", text, table)

@@ -157,7 +157,8 @@ def verdict_chart(r: Review, about: dict, t: int) -> None:
     h = r.masked.trace.h[1:]
     build = lambda s: fig.verdict_figure(labels(r), r.masked.p, r.unmasked.p, h, r.n, s)  # noqa: E731
     key = ("sent_verdict", about["source"], about["seed"], tuple(r.words), tuple(r.padded))
-    show_animated(key, build, t, "sent_verdict")
+    alt = fig.verdict_alt(labels(r), r.masked.p, r.unmasked.p, r.n, t)
+    show_animated(key, build, t, "sent_verdict", alt=alt)
     st.caption(f"After word {t} ({r.words[t - 1]!r}) the model says {r.masked.p[t - 1]:.1%} "
                f"positive. White line: the verdict after every word, held on the padding (grey "
                f"band) by the mask; pink dashed line: the same model reading the pads as if they "
@@ -182,7 +183,8 @@ def step_equations(m: sentiment.Model, r: Review, t: int, j: int) -> None:
 def contributions_chart(r: Review) -> None:
     """Occlusion and gradient x input for each word read."""
     occ, gxi = r.parts["occlusion"], r.parts["grad_x_input"]
-    show_figure(fig.contributions_figure(r.words, occ, gxi), key="sent_parts")
+    alt = fig.contributions_alt(r.words, occ, gxi)
+    show_figure(fig.contributions_figure(r.words, occ, gxi), key="sent_parts", alt=alt)
     k, g = int(np.argmax(np.abs(occ))), int(np.argmax(np.abs(gxi)))
     st.caption(
         f"Removing {r.words[k]!r} moves the verdict most ({-100 * occ[k]:+.1f} points); "
@@ -195,11 +197,14 @@ def contributions_chart(r: Review) -> None:
 
 def embedding_charts(m: sentiment.Model, r: Review) -> None:
     """The review's embedding vectors and the whole vocabulary in 2-D."""
-    show_figure(fig.embedding_figure(r.words, m.E[r.ids]), key="sent_vectors")
+    alt = fig.embedding_alt(r.words, m.E[r.ids])
+    show_figure(fig.embedding_figure(r.words, m.E[r.ids]), key="sent_vectors", alt=alt)
     coords, share = _projection(m)
     verdicts = _word_verdicts(m)
-    show_figure(fig.projection_figure(coords, list(m.vocab[2:]), verdicts, share, set(r.words)),
-                key="sent_projection")  # fmt: skip
+    shown = (coords, list(m.vocab[2:]), verdicts, share, set(r.words))
+    show_figure(
+        fig.projection_figure(*shown), key="sent_projection", alt=fig.projection_alt(*shown)
+    )
 
 
 @st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={sentiment.Model: id})
