@@ -10,7 +10,6 @@ import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from explainer.figures import theme
-from explainer.figures.theme import MAX_STOPS
 
 
 def sent(spec: dict) -> dict:
@@ -41,22 +40,27 @@ def array(value) -> np.ndarray:
 
 
 def active_step(spec: dict) -> int:
-    """The step (1-based) the player opens at: the label of the slider's active stop (the
-    slider keeps ~MAX_STOPS stops, so its index is not the step)."""
-    slider = spec["layout"]["sliders"][0]
-    return int(str(slider["steps"][slider["active"]]["label"]).split()[0])
+    """The step (1-based) an animated chart opens at (``theme.shown_step``)."""
+    return theme.shown_step(spec)
 
 
-def assert_player_covers_frames(spec: dict) -> None:
-    """Every step has a frame; the slider keeps at most ~MAX_STOPS of them, always the last."""
-    stops = spec["layout"]["sliders"][0]["steps"]
-    assert len(stops) <= min(len(spec["frames"]), MAX_STOPS + 2)
-    assert stops[-1]["label"] == spec["frames"][-1]["name"]
+def assert_frames_cover_steps(spec: dict) -> None:
+    """One frame per step, frame k showing step k + 1 (the page's time cursor relies on it),
+    and no in-chart player: the page's one bar drives the chart."""
+    cursor = spec["layout"]["meta"]["cursor"]
+    assert cursor["frames"] == len(spec["frames"]) and 1 <= cursor["step"] <= cursor["frames"]
+    assert "sliders" not in spec["layout"] and "updatemenus" not in spec["layout"]
 
 
 def assert_clean_with_player(at: AppTest, key: str) -> None:
     """The page ran with no exception and no warning, and its animated chart ``key`` has a
-    frame for every step behind its player."""
+    frame for every step."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.warning, [w.value for w in at.warning]
-    assert_player_covers_frames(chart(at, key))
+    assert_frames_cover_steps(chart(at, key))
+
+
+def cursor(at: AppTest) -> int:
+    """The page's time cursor t after a run (the bar is a custom component AppTest cannot
+    move: tests set ``at.session_state["t"]`` as the bar does, then run)."""
+    return int(at.session_state["t"])

@@ -114,13 +114,14 @@ def test_state_heatmaps_frames_move_only_the_highlight_and_open_at_t(t):
         assert frame["name"] == str(s)
         # only where each outline sits: plotly.js merges shapes by position
         assert frame["layout"]["shapes"] == [dict(x0=s - 0.5, x1=s + 0.5)] * len(shapes)
-    assert fig.layout.sliders[0].active == t - 1
+    assert theme.shown_step(spec) == t
     assert [s.yref for s in fig.layout.shapes] == ["y domain", "y2 domain", "y3 domain"]
     assert [s.xref for s in fig.layout.shapes] == ["x", "x2", "x3"]
     assert all(s.x0 == t - 0.5 and s.x1 == t + 0.5 for s in fig.layout.shapes)
     assert all(s.line.color == theme.COLOURS["accent"] for s in fig.layout.shapes)
     # no full redraw: it would blank or flicker the heatmaps while the outlines move
-    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is False
+    assert spec["layout"]["meta"]["cursor"] == dict(step=t, frames=T, redraw=False)
+    assert not fig.layout.sliders and not fig.layout.updatemenus  # the page's bar plays it
 
 
 def test_state_heatmaps_keep_non_finite_states_as_gaps():

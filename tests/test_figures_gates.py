@@ -89,7 +89,7 @@ def test_heatmap_frames_move_only_the_highlight(lstm):
     spec = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, t)
     fig = view(spec)
     assert len(fig.frames) == T
-    assert fig.layout.sliders[0].active == t - 1
+    assert theme.shown_step(spec) == t
     assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (t - 0.5, t + 0.5)
     frames = sent(spec)["frames"]
     for s, frame in enumerate(frames, 1):
@@ -101,11 +101,12 @@ def test_heatmap_frames_move_only_the_highlight(lstm):
     assert len({f["name"] for f in frames}) == T
 
 
-def test_player_moves_shapes_and_traces_without_full_redraw(lstm):
-    fig = view(gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 2))
-    play, pause = fig.layout.updatemenus[0].buttons
-    assert play.label == "▶ Play" and play.args[1]["frame"]["redraw"] is False
-    assert all(step.args[1]["frame"]["redraw"] is False for step in fig.layout.sliders[0].steps)
+def test_frames_move_shapes_and_traces_without_full_redraw_and_no_chart_controls(lstm):
+    spec = gates.gate_heatmaps(lstm.trace, lstm.seq.labels, 2)
+    fig = view(spec)
+    assert spec["layout"]["meta"]["cursor"] == dict(step=2, frames=lstm.trace.T, redraw=False)
+    # no plotly Play/Pause or slider: the page's one time cursor drives every chart
+    assert not fig.layout.updatemenus and not fig.layout.sliders
 
 
 def test_frame_size_does_not_grow_with_H():
@@ -264,8 +265,8 @@ def test_builders_follow_the_weights_not_the_config(cell):
 def test_smallest_scene_one_step_one_unit(cell):
     s = scene(cell, source="numbers", numbers="1, 2", hidden_size=1)
     assert (s.trace.T, s.trace.H) == (1, 1)
-    fig = view(gates.gate_heatmaps(s.trace, s.seq.labels, 1))
-    assert len(fig.frames) == 1 and fig.layout.sliders[0].active == 0
+    spec = gates.gate_heatmaps(s.trace, s.seq.labels, 1)
+    assert len(view(spec).frames) == 1 and theme.shown_step(spec) == 1
     if cell == "lstm":
         assert len(view(lstm_figures.cell_belt(s.trace, s.seq.labels, 1, 0)).frames) == 1
     else:

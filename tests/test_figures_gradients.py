@@ -100,15 +100,15 @@ def test_gradient_curves_without_bound_has_two_curves():
 def test_gradient_curves_frames_move_only_the_cursor_and_open_at_t(t):
     T = 20
     dL, jac, bound = norms(T)
-    fig = view(figs.gradient_curves(dL, jac, t, "rnn", bound))
+    spec = figs.gradient_curves(dL, jac, t, "rnn", bound)
+    fig = view(spec)
     cursor = len(fig.data) - 1
     assert len(fig.frames) == T
     assert [f.name for f in fig.frames] == [str(s) for s in range(1, T + 1)]
     for frame in fig.frames:
         assert frame.traces == (cursor,)
         assert len(frame.data) == 1
-    slider = fig.layout.sliders[0]
-    assert slider.active == t - 1
+    assert theme.shown_step(spec) == t and not fig.layout.sliders
     # the figure opens on frame t: its cursor trace equals that frame's
     opening = fig.frames[t - 1].data[0]
     assert fig.data[cursor].x == opening.x and fig.data[cursor].y == opening.y
@@ -237,10 +237,5 @@ def test_a_figure_aimed_at_t_equals_one_built_at_t(t, h_overflow):
     assert pio.to_json(aimed, validate=False) == pio.to_json(fresh, validate=False)
 
 
-def test_player_opens_at_t_with_a_duration_for_T():
-    layout = figs.player(40, 7)
-    slider = layout["sliders"][0]
-    assert slider["steps"][slider["active"]]["label"] == "7"
-    play = layout["updatemenus"][0]["buttons"][0]
-    assert play["args"][0][0] == "7" and play["args"][1]["frame"]["redraw"] is False
-    assert play["args"][1]["frame"]["duration"] == figs.player_duration(40)
+def test_player_opens_at_t_without_a_full_redraw():
+    assert figs.player(40, 7) == dict(meta=dict(cursor=dict(step=7, frames=40, redraw=False)))

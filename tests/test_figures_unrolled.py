@@ -115,20 +115,15 @@ def test_figure_opens_at_step_t(default):
     assert list(traces[1].text) == opening[1]["text"]  # chain labels
     assert list(traces[3].x) == opening[3]["x"]  # heatmap column
     np.testing.assert_array_equal(traces[4].x, s.trace.h[5].astype(np.float32))
-    slider = fig.layout.sliders[0]
-    assert slider.steps[slider.active].label == "5"
-    play = fig.layout.updatemenus[0].buttons[0]
-    assert play.label == "▶ Play" and list(play.args[0]) == [
-        str(k) for k in range(5, s.trace.T + 1)
-    ]
+    assert fig.layout.meta["cursor"] == dict(step=5, frames=s.trace.T, redraw=True)
+    # no plotly Play/Pause or slider in the chart: the page's one time cursor plays it
+    assert not fig.layout.updatemenus and not fig.layout.sliders
 
 
-def test_slider_keeps_about_a_hundred_stops_including_t(long_run):
+def test_long_run_opens_at_t_with_every_frame(long_run):
+    """The page's cursor animates frame t - 1 to show step t (see the frame names above)."""
     _, fig = long_run
-    labels = [step.label for step in fig.layout.sliders[0].steps]
-    assert len(labels) <= theme.MAX_STOPS + 2
-    assert labels[0] == "1" and labels[-1] == "500" and "250" in labels
-    assert labels[fig.layout.sliders[0].active] == "250"
+    assert fig.layout.meta["cursor"] == dict(step=250, frames=500, redraw=True)
 
 
 def test_frame_carries_only_what_changes(default, long_run):

@@ -157,7 +157,7 @@ def state_heatmaps(states: dict[str, np.ndarray], t: int) -> dict:
             colorscale=theme.DIVERGING, cmin=-STATE_RANGE, cmax=STATE_RANGE,
             colorbar=dict(title=dict(text="h"), len=0.8),
         ),
-        margin=dict(t=90, b=140),
+        margin=dict(t=90, b=80),
         height=300 + len(kinds) * rows_px,
         **rows_layout(kinds, H),
         shapes=highlights(t, len(kinds)),

@@ -50,7 +50,7 @@ def panels(tr: Trace) -> list[tuple[str, np.ndarray]]:
 
 
 def frame_names(labels) -> list[str]:
-    """Unique frame names that read well on the player: '5 · c' (step, then its input)."""
+    """Unique frame names that read well: '5 · c' (step, then its input)."""
     return [f"{t} · {lab}" for t, lab in enumerate(labels, 1)]
 
 
@@ -72,8 +72,8 @@ def highlight(t: int, colour: str = theme.TEXT) -> dict:
 
 
 def animate(data: list[dict], layout: dict, labels, t: int, frame: Callable[[int], dict]) -> dict:
-    """The figure with one frame per step (``frame(s)`` gives its dict: only what moves) and
-    the theme's player opened at step t."""
+    """The figure with one frame per step (``frame(s)`` gives its dict: only what moves),
+    opened at step t (``theme.player``)."""
     names = frame_names(labels)
     frames = [dict(name=name, **frame(s)) for s, name in enumerate(names, 1)]
     # frames carry shapes and scatter/bar data, which plotly moves without a full redraw;
@@ -114,7 +114,7 @@ def gate_heatmaps(tr: Trace, labels, t: int) -> dict:
     ]
     layout = dict(
         height=125 * n + 200,
-        margin=dict(l=80, r=90, t=50, b=130),
+        margin=dict(l=80, r=90, t=50, b=80),
         annotations=[
             theme.panel_title(theme.GATE_NAMES[k], [0.0, 1.0], top, color=theme.COLOURS[k])
             for (k, _), (_, top) in zip(rows, domains, strict=True)

@@ -50,11 +50,6 @@ def sci(v: float) -> str:
     return f"{v:.2g}" if 1e-3 <= abs(v) < 1e4 or v == 0 else f"{v:.1e}"
 
 
-def player_duration(T: int) -> int:
-    """Milliseconds per frame: a whole sweep takes 8-20 s whatever T is."""
-    return int(np.clip(8000 / T, 40, 300))
-
-
 def player(T: int, t: int) -> dict:
     """Layout entries (``theme.player``) for frames named 1..T, opening at step t.
 
@@ -62,7 +57,7 @@ def player(T: int, t: int) -> dict:
     heatmaps, and plotly animates both smoothly without one.
     """
     labels = [str(s) for s in range(1, T + 1)]
-    return theme.player(labels, active=t - 1, duration=player_duration(T), redraw=False)
+    return theme.player(labels, active=t - 1, redraw=False)
 
 
 def _dashed(colour: str) -> dict:
@@ -162,11 +157,10 @@ def gradient_curves(
     layout = dict(
         title=dict(text="Gradient norms against step t (log scale)"),
         height=600,
-        # no axis title: the player's slider below reads "step t = ..."
-        xaxis=dict(range=[-0.5, T + 0.5]),
+        xaxis=dict(range=[-0.5, T + 0.5], title=dict(text="step t")),
         yaxis=dict(type="log", exponentformat="power", title=dict(text="norm")),
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-        margin=dict(l=100, t=110, b=140),
+        margin=dict(l=100, t=110, b=80),
         hovermode="x",
         **player(T, t),
     )

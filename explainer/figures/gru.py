@@ -35,7 +35,7 @@ def keep_bars(tr: Trace, labels, t: int, j: int) -> dict:
         xaxis=dict(range=[-0.6, tr.H - 0.4], hoverformat="d"),
         yaxis=dict(ends, range=[0, 1.04]),
         legend=dict(TOP_LEGEND, y=1.02),
-        margin=dict(t=120, b=120),
+        margin=dict(t=120, b=80),
         bargap=0.15,
         shapes=[half],
     )

@@ -64,7 +64,7 @@ def cell_belt(tr: Trace, labels, t: int, j: int) -> dict:
         height=640,
         barmode="relative",
         legend=dict(TOP_LEGEND, y=1.02),
-        margin=dict(t=90, b=140),
+        margin=dict(t=90, b=80),
         hovermode="x unified",
         **theme.shared_x_rows(theme.stacked([3, 2], gap=0.08)),
     )

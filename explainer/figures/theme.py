@@ -189,71 +189,32 @@ def f32(a) -> np.ndarray:
     return np.where(np.isfinite(a), a, np.float32("nan"))
 
 
-MAX_STOPS = 100  # plotly redraws every slider stop on every frame: 500 stops play at ~1.5 fps
+def player(labels: list[str], active: int = 0, redraw: bool = True) -> dict:
+    """Layout entries of an animated figure with frames named by ``labels``: no in-chart
+    Play/Pause or slider (the page's one time cursor, ``explainer/ui/player.py``, drives every
+    chart of a page together), only ``meta.cursor``, which tells that bar the step the figure
+    shows (``active`` + 1), how many frames it has and whether a frame needs a full redraw.
 
-
-def _stops(labels: list[str], active: int, jump: dict) -> tuple[list[dict], int]:
-    """At most ~MAX_STOPS evenly spaced slider stops, always including ``active``; returns the
-    stops and the index of ``active`` among them."""
-    every = max(1, -(-len(labels) // MAX_STOPS))
-    picks = sorted(set(range(0, len(labels), every)) | {active, len(labels) - 1})
-    steps = [dict(label=labels[k], method="animate", args=[[labels[k]], jump]) for k in picks]
-    return steps, picks.index(active)
-
-
-def player(labels: list[str], active: int = 0, duration: int = 350, redraw: bool = True) -> dict:
-    """Layout entries (``sliders``, ``updatemenus``) of Play/Pause buttons and a step slider
-    for frames named by ``labels``.
-
-    The animation runs in the browser; ``active`` is the frame shown first, and Play runs every
-    frame from there (plotly has no current frame before the first animation, so
-    ``fromcurrent`` alone would start at frame 0). ``redraw=False`` keeps playback smooth when
-    frames move only layout shapes over large heatmaps; frames that carry trace data need
-    ``redraw=True`` beside a heatmap (plotly.js 3 drops the heatmap's image otherwise).
+    ``redraw=False`` keeps playback smooth when frames move only layout shapes over large
+    heatmaps; frames that carry trace data need ``redraw=True`` beside a heatmap (plotly.js 3
+    drops the heatmap's image otherwise).
     """
-    step_args = dict(mode="immediate", transition=dict(duration=0))
-    play = dict(frame=dict(duration=duration, redraw=redraw), fromcurrent=True, **step_args)
-    pause = dict(frame=dict(duration=0, redraw=False), **step_args)
-    jump = {**pause, "frame": dict(duration=0, redraw=redraw)}
-    steps, at = _stops(labels, active, jump)
-    chrome = dict(bgcolor=PANEL, bordercolor=GRID, font=dict(color=TEXT, size=16))
-    # past ~30 stops the tick labels collide: keep the ticks, hide their text
-    ticks = dict(font=dict(color=TEXT if len(steps) <= 30 else "rgba(0,0,0,0)", size=14))
-    buttons = [
-        dict(label="▶ Play", method="animate", args=[list(labels[active:]), play]),
-        dict(label="❚❚ Pause", method="animate", args=[[None], pause]),
-    ]
-    menu = dict(
-        type="buttons",
-        direction="left",
-        x=0.0,
-        y=-0.08,
-        xanchor="left",
-        yanchor="top",
-        pad=dict(t=10, r=10),
-        showactive=False,
-        buttons=buttons,
-        **chrome,
-    )
-    slider = dict(
-        active=at, x=0.3, len=0.7, y=-0.08, yanchor="top", pad=dict(t=10),
-        # the current step sits at the slider's right end, clear of the buttons
-        currentvalue=dict(prefix="step t = ", xanchor="right", font=dict(color=TEXT, size=18)),
-        activebgcolor="#E69F00", bgcolor=PANEL, bordercolor=GRID, tickcolor=MUTED, steps=steps,
-        **ticks,
-    )  # fmt: skip
-    return dict(updatemenus=[menu], sliders=[slider])
+    return dict(meta=dict(cursor=dict(step=active + 1, frames=len(labels), redraw=redraw)))
+
+
+def shown_step(spec: dict) -> int:
+    """The step (1-based) an animated figure opens at (``player``, ``aim_spec``)."""
+    return int(spec["layout"]["meta"]["cursor"]["step"])
 
 
 def aim_spec(spec: dict, active: int) -> dict:
     """A built animated figure (``fig.to_dict()``, frames included) opened at another frame:
-    frame ``active`` becomes the first picture, the slider shows it and Play runs from it.
+    frame ``active`` becomes the first picture and ``meta.cursor`` says so.
 
     Pure dict work on shallow copies (the cached spec is shared and never changed): moving the
     step costs about a millisecond instead of rebuilding the figure.
     """
     frames = spec["frames"]
-    names = [frame["name"] for frame in frames]
     data, layout = list(spec["data"]), dict(spec["layout"])
     frame = frames[active]
     changed = frame.get("data", [])
@@ -261,11 +222,9 @@ def aim_spec(spec: dict, active: int) -> dict:
         data[k] = {**data[k], **trace}
     for key, value in frame.get("layout", {}).items():
         layout[key] = _merged(layout.get(key), value)
-    slider, menu = dict(layout["sliders"][0]), dict(layout["updatemenus"][0])
-    slider["steps"], slider["active"] = _stops(names, active, slider["steps"][0]["args"][1])
-    play = dict(menu["buttons"][0], args=[names[active:], menu["buttons"][0]["args"][1]])
-    menu["buttons"] = [play, *menu["buttons"][1:]]
-    layout["sliders"], layout["updatemenus"] = [slider, *layout["sliders"][1:]], [menu]
+    meta = dict(layout["meta"])
+    meta["cursor"] = {**meta["cursor"], "step": active + 1}
+    layout["meta"] = meta
     return {**spec, "data": data, "layout": layout}
 
 

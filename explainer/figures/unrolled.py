@@ -1,10 +1,10 @@
 """The unrolled network in one animated figure: the chain of cells over a window of steps, the
 readout's guesses at step t, every hidden state as a units x time heatmap, and h_t as bars.
 
-One figure, one player: Play moves every panel together. The boxes and arrows of a window of
-W = 12 cells are drawn once; a frame sends only the few dozen labels printed on that window, the
-two highlights, the readout at t and the H values of h_t (float32), so the JSON grows linearly
-in T*H. The heatmap is sent once.
+One figure, one frame per step: the page's time cursor moves every panel together. The boxes
+and arrows of a window of W = 12 cells are drawn once; a frame sends only the few dozen labels
+printed on that window, the two highlights, the readout at t and the H values of h_t (float32),
+so the JSON grows linearly in T*H. The heatmap is sent once.
 
 The figure is a plain dict (``theme.figure``): plotly validates each ``go.Frame`` (about 1 ms)
 and deep-copies it again on export, which would cost over a second at T = 500 on every rerun.
@@ -281,7 +281,7 @@ def unrolled_figure(scene, t: int, j: int) -> dict:
 
 
 def player(T: int, t: int) -> dict:
-    """The theme's player chrome for T steps, opening at step t (Play runs on from t)."""
+    """The theme's player entries for T frames, opening at step t."""
     return theme.player([str(k) for k in range(1, T + 1)], active=t - 1)
 
 
@@ -326,7 +326,7 @@ def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
         rows_text.append(f"<span style='color:{theme.COLOURS['c']}'>c<sub>t</sub> unit {j}</span>")
     return dict(
         height=820, bargap=0.25, showlegend=False,
-        margin=dict(l=150, r=30, t=50, b=110), annotations=annotations,
+        margin=dict(l=150, r=30, t=50, b=70), annotations=annotations,
         # room for a full window even when T < 12, so cells keep their size
         xaxis=dict(domain=DOMAIN["chain"][0], anchor="y", visible=False,
                    range=[X_RANGE[0], WINDOW - 1 + X_RANGE[1]]),
