@@ -6,6 +6,7 @@ import streamlit as st
 
 from explainer.config import RunConfig
 from explainer.scene import Scene
+from explainer.ui import player
 from explainer.ui.cache import cached_scene
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -55,12 +56,16 @@ def _bounded(key: str, lo: int, hi: int, default: int) -> int:
 
 
 def time_cursor(T: int, label: str = "Step t") -> int:
-    """The step slider (1..T) that drives every panel of a page at once."""
-    _bounded("t", 1, T, min(5, T))
+    """The page's one time cursor (1..T): a transport bar that plays every animated chart of
+    the page in the browser and steps by keyboard (``player.transport_bar``); its t is in the
+    session and the URL, and drives every panel of a page at once."""
+    t = _bounded(player.KEY, 1, T, min(5, T))
+    st.query_params[player.KEY] = str(t)  # the address bar and "Link to this scene" hold it
     if T == 1:
         st.caption("One step only: t = 1")
         return 1
-    return st.slider(label, 1, T, key="t", **BOUND)
+    player.transport_bar(t, T, label)
+    return t
 
 
 def unit_picker(H: int, label: str = "Unit j") -> int:
