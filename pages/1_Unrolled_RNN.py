@@ -42,7 +42,7 @@ cfg = ui.sidebar_config(extras=("activation", "init", "rho", "forget_bias", "sam
 scene = ui.scene_or_stop(cfg)
 unrolled.run_notices(scene)
 
-step_col, unit_col = st.columns([3, 2], gap="large")
+step_col, unit_col = st.columns([5, 2], gap="large")
 with step_col:
     t = ui.time_cursor(scene.trace.T)
 with unit_col:

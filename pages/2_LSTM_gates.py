@@ -71,7 +71,8 @@ ui.what_to_try(
         ),
         "Find a unit whose forget gate sits near 1 (top left of the saturation plot): an "
         "**integrator**. Pick it with the unit slider and follow its belt.",
-        "Press **▶ Play** on the heatmaps and watch which units react to spaces (␣) and dots.",
+        "Press **Play** on the time cursor (or Space) and watch which units react to spaces (␣) "
+        "and dots.",
         (
             "Type a long text, or take random weights with **H = 64**, and compare the memory "
             "curves of a few units.",

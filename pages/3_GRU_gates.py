@@ -55,8 +55,8 @@ ui.live_equations(scene.params, scene.trace, t, j)
 ui.conventions("gru")
 ui.what_to_try(
     [
-        "Press **▶ Play** on the bars: which units keep their state (z near 1) step after "
-        "step, and which rewrite it at every character?",
+        "Press **Play** (or Space) and watch the bars: which units keep their state (z near 1) "
+        "step after step, and which rewrite it at every character?",
         "Pick the unit with the highest average z and follow its row of h in the heatmap: "
         "it changes slowly.",
         (

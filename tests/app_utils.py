@@ -64,3 +64,9 @@ def cursor(at: AppTest) -> int:
     """The page's time cursor t after a run (the bar is a custom component AppTest cannot
     move: tests set ``at.session_state["t"]`` as the bar does, then run)."""
     return int(at.session_state["t"])
+
+
+def set_cursor(at: AppTest, t: int) -> AppTest:
+    """Move the page's time cursor to t as the bar does before its rerun; returns ``at``."""
+    at.session_state["t"] = t
+    return at

@@ -11,7 +11,14 @@ from explainer import gradients
 from explainer.cells import n_params
 from explainer.config import RunConfig
 from explainer.scene import make_scene
-from tests.app_utils import active_step, array, assert_clean_with_player, chart
+from tests.app_utils import (
+    active_step,
+    array,
+    assert_clean_with_player,
+    chart,
+    cursor,
+    set_cursor,
+)
 
 pytestmark = pytest.mark.app
 
@@ -37,7 +44,7 @@ def test_defaults_show_three_cells():
     assert len(maps) == 3
     assert all(array(m["z"]).shape == (RunConfig().hidden_size, T_DEFAULT) for m in maps)
     assert len(states["frames"]) == T_DEFAULT
-    assert active_step(states) == at.slider(key="t").value
+    assert active_step(states) == cursor(at)
 
 
 def test_same_input_and_seed_for_every_cell():
@@ -91,7 +98,7 @@ def test_widgets_moved_to_their_extremes_rerun_cleanly():
     at.slider(key="hidden_size").set_value(1).run()
     at.slider(key="rho").set_value(0.0).run()
     at.selectbox(key="init").set_value("orthogonal").run()
-    at.slider(key="t").set_value(1).run()
+    set_cursor(at, 1).run()
     assert not at.exception, [e.value for e in at.exception]
     assert active_step(chart(at, "cmp_states")) == 1
 
@@ -147,7 +154,7 @@ def test_trained_weights_give_each_cell_its_own_model():
 def test_deep_link_restores_the_scene():
     at = run(source="sine", seq_len="90", seed="11", hidden_size="6", t="33")
     assert not at.exception
-    assert at.slider(key="t").value == 33
+    assert cursor(at) == 33
     assert at.number_input(key="seed").value == 11
     assert at.slider(key="hidden_size").value == 6
     states = chart(at, "cmp_states")

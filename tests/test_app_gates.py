@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from explainer.cells import n_params
 from explainer.config import RunConfig
 from explainer.scene import make_scene
-from tests.app_utils import active_step, array
+from tests.app_utils import active_step, array, cursor, set_cursor
 
 pytestmark = pytest.mark.app
 
@@ -101,12 +101,12 @@ def test_forget_bias_values(bias):
 def test_step_and_unit_at_their_limits(page):
     at = run(page)
     T = len(make_scene(RunConfig()).seq.labels)
-    at.slider(key="t").set_value(T)
+    set_cursor(at, T)
     at.slider(key="unit").set_value(15).run()
     assert_clean(at)
     assert heading(at).startswith(f"**The equations at step t = {T}, unit j = 15**")
     assert active_step(charts(at)["gates_heatmaps"]) == T
-    at.slider(key="t").set_value(1)
+    set_cursor(at, 1)
     at.slider(key="unit").set_value(0).run()
     assert_clean(at)
     assert active_step(charts(at)["gates_heatmaps"]) == 1
@@ -137,7 +137,7 @@ def test_awkward_text_runs(page):
 def test_lstm_deep_link_restores_the_scene():
     at = run(LSTM, seed="3", hidden_size="8", forget_bias="1", t="7", unit="2")
     assert_clean(at)
-    assert at.slider(key="t").value == 7 and at.slider(key="unit").value == 2
+    assert cursor(at) == 7 and at.slider(key="unit").value == 2
     assert at.number_input(key="seed").value == 3
     assert heading(at).startswith("**The equations at step t = 7, unit j = 2**")
     specs = charts(at)

@@ -11,7 +11,7 @@ from explainer import gradients
 from explainer.config import RunConfig
 from explainer.figures.gradients import sci
 from explainer.scene import make_scene
-from tests.app_utils import active_step, assert_clean_with_player, chart
+from tests.app_utils import active_step, assert_clean_with_player, chart, cursor, set_cursor
 
 pytestmark = pytest.mark.app
 
@@ -49,7 +49,7 @@ def test_defaults_show_regime_curves_spectrum_and_clipping():
         chart(at, key)
     curves = chart(at, "grad_curves")
     assert len(curves["frames"]) == T_DEFAULT
-    assert active_step(curves) == at.slider(key="t").value
+    assert active_step(curves) == cursor(at)
     assert curves["layout"]["yaxis"]["type"] == "log"
     # clipping off in the sidebar: the panel previews theta = 1
     assert any("θ = 1 would do" in i.value for i in at.info)
@@ -101,9 +101,10 @@ def test_widgets_moved_to_their_extremes_rerun_cleanly():
     at.selectbox(key="init").set_value("identity").run()
     at.radio(key="activation").set_value("linear").run()
     at.select_slider(key="clip").set_value("10").run()
-    at.slider(key="t").set_value(at.slider(key="t").max).run()
+    T = len(chart(at, "grad_curves")["frames"])
+    set_cursor(at, T).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert active_step(chart(at, "grad_curves")) == at.slider(key="t").max
+    assert active_step(chart(at, "grad_curves")) == T
 
 
 def test_overflow_is_an_event_not_a_crash():
@@ -138,7 +139,7 @@ def test_deep_link_restores_the_scene():
     query = dict(source="sine", seq_len="80", seed="7", init="orthogonal", rho="1.5", t="12")
     at = run(**query)
     assert not at.exception
-    assert at.slider(key="t").value == 12
+    assert cursor(at) == 12
     assert at.number_input(key="seed").value == 7
     assert at.slider(key="rho").value == 1.5
     curves = chart(at, "grad_curves")

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.config import RunConfig
 from explainer.ui.cache import cached_scene
+from tests.app_utils import cursor
 
 pytestmark = pytest.mark.app
 
@@ -74,7 +75,7 @@ def test_deep_link_restores_the_scene_on_page_one():
     assert not at.warning, [w.value for w in at.warning]
     assert shared(at) == (12, 9, "sine")
     assert at.radio(key="cell").value == "lstm"
-    assert (at.slider(key="t").value, at.slider(key="unit").value) == (20, 11)
+    assert (cursor(at), at.slider(key="unit").value) == (20, 11)
 
 
 def test_junk_link_falls_back_to_defaults_with_notices():
@@ -84,7 +85,7 @@ def test_junk_link_falls_back_to_defaults_with_notices():
     for key in junk:
         assert key in notices, (key, notices)
     assert shared(at) == (16, 0, "text")
-    assert at.slider(key="t").value == 1  # -4 clamps to the first step
+    assert cursor(at) == 1  # -4 clamps to the first step
     assert at.slider(key="unit").value == 0
 
 

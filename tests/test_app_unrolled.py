@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explainer.figures import theme
+from tests.app_utils import cursor, set_cursor
+
 pytestmark = pytest.mark.app
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "1_Unrolled_RNN.py")
@@ -29,8 +32,7 @@ def heatmap_shape(fig: dict) -> list[int]:
 
 
 def opening_step(fig: dict) -> str:
-    slider = fig["layout"]["sliders"][0]
-    return slider["steps"][slider["active"]]["label"]
+    return str(theme.shown_step(fig))
 
 
 def ok(at: AppTest) -> AppTest:
@@ -87,7 +89,7 @@ def test_widgets_drive_the_figure():
     at = ok(run())
     at.slider(key="hidden_size").set_value(8)
     at.radio(key="cell").set_value("lstm")
-    at.slider(key="t").set_value(30)
+    set_cursor(at, 30)
     ok(at.run())
     at.slider(key="unit").set_value(7)
     fig = spec(ok(at.run()))
@@ -106,9 +108,10 @@ def test_deep_link_restores_the_scene():
     assert at.slider(key="hidden_size").value == 8
     assert at.slider(key="seq_len").value == 60
     assert at.number_input(key="seed").value == 3
-    assert at.slider(key="t").value == 17 and at.slider(key="unit").value == 5
+    assert cursor(at) == 17 and at.slider(key="unit").value == 5
     fig = spec(at)
     assert heatmap_shape(fig) == [8, 60] and opening_step(fig) == "17"
+    assert at.query_params["t"] == "17"  # the address bar keeps t
     # same seed, same run: a second visit draws the very same figure
     assert spec(ok(run(**link))) == fig
 

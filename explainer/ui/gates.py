@@ -64,7 +64,7 @@ def pair() -> list:
 
 def step_and_unit(scene: Scene) -> tuple[int, int]:
     """The step t and unit j that drive every panel below."""
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([5, 2], gap="large")
     with left:
         t = time_cursor(scene.trace.T)
     with right:

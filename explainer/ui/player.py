@@ -42,11 +42,6 @@ def frame_ms(T: int) -> int:
     return int(np.clip(8000 / T, 40, 350))
 
 
-def clamp(value, T: int) -> int:
-    """A step inside 1..T."""
-    return min(max(int(value), 1), max(T, 1))
-
-
 def take_move(move) -> int | None:
     """The step in a move the bar sent (``{"t": 12, "seq": ...}``), or None if it is junk."""
     if not isinstance(move, dict):

@@ -33,14 +33,14 @@ def run_notices(scene: Scene) -> None:
 
 
 def unrolled_chart(scene: Scene, t: int, j: int) -> None:
-    """The chain, the readout, the memory heatmap and h_t, all moved by one player."""
+    """The chain, the readout, the memory heatmap and h_t, all moved by the time cursor."""
     build = lambda s: unrolled_figure(scene, s, j)  # noqa: E731
     alt = unrolled_alt(scene, t, j)
     show_animated(("unrolled", scene.cfg, j), build, t, "unrolled_chart", alt=alt)
     trained = scene.cfg.weights != "random"
     st.caption(
-        "▶ Play runs on from step t in your browser; the step slider above moves the start and "
-        "the equations below. "
+        "The time cursor above moves every panel (▶ Play, or the arrow keys); when it stops, the "
+        "equations below follow. "
         + (
             f"The weights are trained ({scene.cfg.weights}): the guesses mean something."
             if trained
