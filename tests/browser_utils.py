@@ -63,3 +63,55 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# the page's time cursor (explainer/ui/player.py): its counter, and the step every animated
+# chart has drawn, found by matching the chart's traces and shapes against each of its frames
+CURSOR_COUNT = ".ur-count"
+DRAWN_STEPS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd._transitionData && (gd._transitionData._frames || []).length)
+  .map(gd => {
+    const value = v => v == null ? null
+      : (typeof v === 'object' && 'bdata' in v) ? v.bdata : JSON.stringify(Array.from(v));
+    const steps = [];
+    gd._transitionData._frames.forEach((frame, k) => {
+      let same = true;
+      (frame.data || []).forEach((d, i) => {
+        const trace = gd.data[(frame.traces || [])[i] ?? i];
+        for (const key of ['x', 'y', 'text']) {
+          if (key in d && value(d[key]) !== value(trace[key])) same = false;
+        }
+      });
+      ((frame.layout || {}).shapes || []).forEach((s, i) => {
+        if (s.x0 !== undefined && s.x0 !== gd.layout.shapes[i].x0) same = false;
+      });
+      if (same) steps.push(k + 1);
+    });
+    return steps;
+  })"""
+
+
+def cursor_step(page: Page) -> tuple[int, int]:
+    """(t, T) as the time cursor's counter shows them: "t = 12 / 40"."""
+    text = page.locator(CURSOR_COUNT).inner_text()
+    match = re.fullmatch(r"t = (\d+) / (\d+)", text.strip())
+    assert match, text
+    return int(match[1]), int(match[2])
+
+
+def drawn_steps(page: Page) -> list[list[int]]:
+    """For each animated chart, the steps whose frame matches what it shows (one, if drawn)."""
+    return page.evaluate(DRAWN_STEPS)
+
+
+def url_step(page: Page) -> int | None:
+    found = re.search(r"[?&]t=(\d+)", page.url)
+    return int(found[1]) if found else None
+
+
+def press_play(page: Page) -> None:
+    page.get_by_role("button", name="Play", exact=True).click()
+
+
+def press_pause(page: Page) -> None:
+    page.get_by_role("button", name="Pause", exact=True).click()

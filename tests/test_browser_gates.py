@@ -1,9 +1,19 @@
-"""The LSTM and GRU gate pages in headless Chromium: clean load, Play animates, deep links."""
+"""The LSTM and GRU gate pages in headless Chromium: clean load, the time cursor's Play animates
+every chart, deep links."""
 
 from urllib.parse import quote
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import (
+    DRAWN_STEPS,
+    assert_no_exception,
+    drawn_steps,
+    open_page,
+    press_pause,
+    press_play,
+    real_errors,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +25,9 @@ LONG_TEXT = (
     "winter of despair, we had everything before us, we had nothing before us, we were all "
     "going direct to Heaven, we were all going direct the other way."
 )
-# what the browser drew: the step (0-based) of the slider's active stop, and the highlight's
-# left edge, per chart (the slider keeps ~100 stops, so its index is not the step)
+# what the browser drew, per chart: the highlight's left edge, the first trace's y and the
+# last trace's x
 STATE = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
-    active: gd._fullLayout.sliders.length
-        ? parseInt(gd._fullLayout.sliders[0].steps[gd._fullLayout.sliders[0].active].label) - 1
-        : null,
     x0: gd._fullLayout.shapes.length ? gd._fullLayout.shapes[0].x0 : null,
     y: gd._fullData.length && gd._fullData[0].y ? Array.from(gd._fullData[0].y) : null,
     last_x: Array.from((gd._fullData[gd._fullData.length - 1] || {}).x || []),
@@ -28,13 +35,17 @@ STATE = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
 
 
 def chart_state(page, index: int) -> dict:
-    return page.evaluate(STATE)[index]
+    """What animated chart ``index`` shows; ``active`` is its step (0-based), read by matching
+    the drawing against its frames."""
+    (step,) = drawn_steps(page)[index]
+    return {**page.evaluate(STATE)[index], "active": step - 1}
 
 
-def play(page, index: int) -> None:
-    chart = page.locator(".js-plotly-plot").nth(index)
-    chart.scroll_into_view_if_needed()
-    chart.locator(".updatemenu-button", has_text="Play").click()
+def play_until(page, index: int, step: int) -> None:
+    """Play on the page's time cursor until chart ``index`` has drawn past ``step``; Pause."""
+    press_play(page)
+    page.wait_for_function(f"() => ({DRAWN_STEPS})()[{index}][0] > {step}", timeout=20_000)
+    press_pause(page)
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -53,24 +64,16 @@ def test_play_moves_the_heatmap_highlight(app_server, browser_page, console_erro
     open_page(browser_page, f"{app_server}/{PAGES[cell]}")
     before = chart_state(browser_page, 0)
     assert (before["active"], before["x0"]) == (4, 4.5)  # opens at t = 5
-    play(browser_page, 0)
-    browser_page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes[0].x0 > 6",
-        timeout=20_000,
-    )
+    play_until(browser_page, 0, 6)
     after = chart_state(browser_page, 0)
-    # the box moved to a whole step (between slider stops the slider itself may lag)
+    # the box moved to a whole step
     assert after["x0"] != before["x0"] and (after["x0"] - 0.5).is_integer()
     assert real_errors(console_errors) == []
 
 
 def test_play_moves_the_lstm_belt_rings(app_server, browser_page, console_errors):
     open_page(browser_page, f"{app_server}/LSTM_gates")
-    play(browser_page, 1)
-    browser_page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullLayout.sliders[0].active > 6",
-        timeout=20_000,
-    )
+    play_until(browser_page, 1, 7)
     state = chart_state(browser_page, 1)
     assert state["last_x"] == [state["active"] + 1] * 2  # the step line sits on step t
     assert real_errors(console_errors) == []
@@ -79,11 +82,7 @@ def test_play_moves_the_lstm_belt_rings(app_server, browser_page, console_errors
 def test_play_changes_the_gru_keep_bars(app_server, browser_page, console_errors):
     open_page(browser_page, f"{app_server}/GRU_gates")
     before = chart_state(browser_page, 1)["y"]
-    play(browser_page, 1)
-    browser_page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullLayout.sliders[0].active > 6",
-        timeout=20_000,
-    )
+    play_until(browser_page, 1, 7)
     assert chart_state(browser_page, 1)["y"] != before
     assert real_errors(console_errors) == []
 

@@ -1,10 +1,19 @@
-"""The gradients and compare pages in headless Chromium: clean load, Play animates in the browser,
+"""The gradients and compare pages in headless Chromium: clean load, the time cursor's Play
+animates in the browser,
 deep links restore the scene, and screenshots of the default, exploding and overflow cases."""
 
 from urllib.parse import urlencode
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import (
+    DRAWN_STEPS,
+    assert_no_exception,
+    open_page,
+    press_pause,
+    press_play,
+    real_errors,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,18 +25,14 @@ OVERFLOW = dict(
     rho="4.0", clip="1", t="250",
 )  # fmt: skip
 
-# the animated chart of the page: the plotly div that has a slider
-PLAYER = """() => {
-    const gd = [...document.querySelectorAll('.js-plotly-plot')]
-        .find(g => g._fullLayout && (g._fullLayout.sliders || []).length);
-    return gd ? gd._fullLayout.sliders[0].active : null;
-}"""
+# the step the page's animated chart has drawn
+PLAYER = f"() => (({DRAWN_STEPS})()[0] || [null])[0]"
 
 
 # heatmap images drawn in the animated chart, sampled every 50 ms for 2 s of playback
 HEATMAPS_DURING_PLAY = """() => new Promise(done => {
     const gd = [...document.querySelectorAll('.js-plotly-plot')]
-        .find(g => g._fullLayout && (g._fullLayout.sliders || []).length);
+        .find(g => g.layout && g.layout.meta && g.layout.meta.cursor);
     const counts = [];
     const timer = setInterval(() => {
         counts.push(gd.getElementsByTagName('image').length);
@@ -41,12 +46,10 @@ def url(base: str, page: str, **query) -> str:
 
 
 def play_advances(page) -> tuple[int, int]:
-    """Click Play on the page's animated chart; return the slider position before and after."""
+    """Press Play on the time cursor; return the step the chart drew before and after."""
     before = page.evaluate(PLAYER)
-    page.get_by_text("▶ Play").first.click()
+    press_play(page)
     page.wait_for_function(f"({PLAYER})() !== {before}", timeout=15_000)
-    # no Pause click here: plotly.js rejects the interrupted animation's promise unhandled
-    # ("pageerror: undefined"), which would hide real console errors
     return before, page.evaluate(PLAYER)
 
 
@@ -60,6 +63,7 @@ def test_page_loads_cleanly_and_play_animates(app_server, browser_page, console_
     if page_name == COMPARE:
         # the three heatmaps stay on screen while the highlight moves (no blank, no flicker)
         assert set(browser_page.evaluate(HEATMAPS_DURING_PLAY)) == {3}
+    press_pause(browser_page)  # no unhandled rejection from an interrupted animation
     assert real_errors(console_errors) == []
 
 
@@ -69,7 +73,7 @@ def test_deep_link_restores_the_step_and_seed(app_server, browser_page, console_
     open_page(browser_page, url(app_server, page_name, **query))
     assert_no_exception(browser_page)
     # the chart opens at frame t, and the sidebar shows the linked values
-    assert browser_page.evaluate(PLAYER) == 11
+    assert browser_page.evaluate(PLAYER) == 12
     slider = browser_page.get_by_role("slider", name="Hidden units H")
     assert slider.input_value() == "12"
     assert browser_page.get_by_role("slider", name="Step t").input_value() == "12"

@@ -1,19 +1,26 @@
-"""Page 1 (Unrolled RNN) in headless Chromium: loads cleanly, Play animates in the browser,
+"""Page 1 (Unrolled RNN) in headless Chromium: loads cleanly, the time cursor's Play animates in
+the browser,
 a deep link restores the scene; screenshots under test-results/screenshots/."""
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import (
+    assert_no_exception,
+    cursor_step,
+    open_page,
+    press_pause,
+    press_play,
+    real_errors,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
 CHART = ".js-plotly-plot"
-# what the animation shows now: the slider's step, the heatmap column and the first bar of h_t
+# what the animation shows now: the heatmap column and the first bar of h_t
 STATE = """() => {
   const gd = document.querySelector('.js-plotly-plot');
   const data = gd._fullData, n = data.length;
   return {
-    active: gd._fullLayout.sliders[0].active,
-    label: gd._fullLayout.sliders[0].steps[gd._fullLayout.sliders[0].active].label,
     column: data[n - 2].x[0] + 0.5,
     bar: data[n - 1].x[0],
     units: data[0].z.length,
@@ -32,11 +39,13 @@ def show(page, base_url: str, query: str = ""):
 
 
 def play_and_wait(page, before: dict) -> dict:
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    """Play on the time cursor until the heatmap column moves on, then Pause."""
+    press_play(page)
     page.wait_for_function(
         f"() => document.querySelector('{CHART}')._fullData.at(-2).x[0] + 0.5 > {before['column']}",
         timeout=20_000,
     )
+    press_pause(page)
     return page.evaluate(STATE)
 
 
@@ -44,7 +53,7 @@ def test_page_loads_cleanly(app_server, browser_page, console_errors):
     show(browser_page, app_server)
     assert_no_exception(browser_page)
     state = browser_page.evaluate(STATE)
-    assert state["label"] == "5" and state["column"] == 5  # opens at the shared step t = 5
+    assert cursor_step(browser_page)[0] == 5 and state["column"] == 5  # the shared t = 5
     assert (state["units"], state["steps"]) == (16, 46)
     screenshot(browser_page, "unrolled-defaults")
     assert real_errors(console_errors) == []
@@ -54,7 +63,7 @@ def test_play_advances_every_panel(app_server, browser_page, console_errors):
     show(browser_page, app_server, "?t=3")
     before = browser_page.evaluate(STATE)
     after = play_and_wait(browser_page, before)
-    assert after["active"] > before["active"]
+    assert cursor_step(browser_page)[0] == after["column"]  # the bar says what the chart shows
     assert after["column"] > before["column"]  # the heatmap column moved on
     assert after["bar"] != before["bar"]  # and the bars show a later h_t
     assert real_errors(console_errors) == []
@@ -66,7 +75,7 @@ def test_deep_link_restores_an_lstm_scene(app_server, browser_page, console_erro
     assert_no_exception(browser_page)
     state = browser_page.evaluate(STATE)
     assert (state["units"], state["steps"]) == (8, 60)
-    assert state["label"] == "17" and state["column"] == 17
+    assert cursor_step(browser_page)[0] == 17 and state["column"] == 17
     assert "the same LSTM cell" in state["title"]
     screenshot(browser_page, "unrolled-lstm")
     assert real_errors(console_errors) == []
