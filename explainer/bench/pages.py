@@ -81,10 +81,12 @@ def figure_sizes(at: AppTest) -> list[tuple[float, bool]]:
 
 
 def move_t(at: AppTest, i: int) -> bool:
-    t = next((s for s in at.slider if s.key == "t"), None)
-    if t is None:
+    """Move the page's time cursor (a custom component: set its t as the bar does)."""
+    bars = [b for b in at.get("bidi_component") if b.proto.component_name.endswith("time_cursor")]
+    if not bars:
         return False
-    t.set_value(t.max - i if t.value != t.max - i else t.min + i)
+    T, now = json.loads(bars[0].proto.json)["T"], at.session_state["t"]
+    at.session_state["t"] = T - i if now != T - i else 1 + i
     return True
 
 
