@@ -35,8 +35,8 @@ TRY = [
     "though two more brackets are coming; the training strings held at most one.",
     "Put the ')' at the very end, after a long sentence: the one-way tagger is wrong at every "
     "step but the last.",
-    "Press ▶ Play on the reach chart: the one-way curve grows from the left, the bidirectional "
-    "one always spans the whole string.",
+    "Press ▶ Play on the time cursor: on the reach chart the one-way curve grows from the left, "
+    "the bidirectional one always spans the whole string.",
     "Switch the cell to **vanilla RNN** and train both with a new seed: does the backward cell "
     "still carry the bracket over a long string?",
 ]
@@ -46,7 +46,7 @@ cell, ids = bidi.controls()
 models, about = bidi.taggers(cell)
 reading = bidi.reading(cell, ids, models, about)
 
-step_col, unit_col = st.columns(2)
+step_col, unit_col = st.columns([5, 2], gap="large")
 with step_col:
     t = ui.time_cursor(len(ids))
 with unit_col:

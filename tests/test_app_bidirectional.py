@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from explainer import future
 from explainer.bidirectional import bi_unroll
-from tests.app_utils import array, assert_clean_with_player, chart
+from tests.app_utils import array, assert_clean_with_player, chart, cursor, set_cursor
 
 pytestmark = pytest.mark.app
 
@@ -38,7 +38,7 @@ def test_defaults_draw_both_chains_at_the_cursor_and_print_computed_numbers():
     assert_clean_with_player(at, "bi_chains")
     spec = chart(at, "bi_chains")
     T = len(future.DEFAULT_TEXT)
-    t = at.slider(key="t").value
+    t = cursor(at)
     r = shipped_reading("gru", future.DEFAULT_TEXT)
     heat = [tr for tr in spec["data"] if tr["type"] == "heatmap"]
     np.testing.assert_allclose(array(heat[0]["z"]), r.runs["bi"].h_fwd.T, atol=1e-6)
@@ -59,7 +59,7 @@ def test_defaults_draw_both_chains_at_the_cursor_and_print_computed_numbers():
 
 def test_moving_t_moves_every_panel_and_the_equations():
     at = run()
-    at.slider(key="t").set_value(3).run()
+    set_cursor(at, 3).run()
     r = shipped_reading("gru", future.DEFAULT_TEXT)
     bars = next(tr for tr in chart(at, "bi_chains")["data"] if tr["type"] == "bar")
     np.testing.assert_allclose(array(bars["x"]), r.runs["bi"].out[2], atol=1e-6)
@@ -88,7 +88,7 @@ def test_deep_link_restores_string_cell_step_and_unit():
     assert not at.exception and not at.warning
     assert at.selectbox(key="cell").value == "lstm"
     assert at.text_input(key="string").value == "ab) cd"
-    assert at.slider(key="t").value == 2 and at.slider(key="unit").value == 3
+    assert cursor(at) == 2 and at.slider(key="unit").value == 3
     assert "Step t = 2, character 'b'" in captions(at)
 
 

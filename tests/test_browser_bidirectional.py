@@ -4,7 +4,7 @@ link restores the scene."""
 from urllib.parse import quote
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import assert_no_exception, open_page, press_play, real_errors, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_play_moves_the_outline_and_the_joined_state(app_server, browser_page, c
     assert before["x0"] == 4.5  # opens at t = 5
     chart = browser_page.locator(".js-plotly-plot").nth(0)
     chart.scroll_into_view_if_needed()
-    chart.locator(".updatemenu-button", has_text="Play").click()
+    press_play(browser_page)  # the page's time cursor
     browser_page.wait_for_function(
         "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes[0].x0 > 7",
         timeout=20_000,
