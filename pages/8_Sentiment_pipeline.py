@@ -29,7 +29,7 @@ TRY = [
     "Raise **L** to 40 for a short review and compare the dashed line: a long tail of pads "
     "read without a mask.",
     "Type words the model never saw (*magnificent*, *dreadful*): they all become `<unk>`.",
-    "Press **▶ Play** on the verdict chart and watch $h_t$ change with each word.",
+    "Press **▶ Play** on the time cursor and watch $h_t$ change with each word.",
     "Train with another seed: do the six reviews stay right? Does the held-out accuracy move?",
 ]
 

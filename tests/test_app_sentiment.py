@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer import sentiment, senttrain
-from tests.app_utils import array, assert_clean_with_player, chart
+from tests.app_utils import array, assert_clean_with_player, chart, cursor, set_cursor
 
 pytestmark = pytest.mark.app
 
@@ -54,7 +54,7 @@ def test_defaults_read_the_first_of_six_and_print_computed_numbers():
 
 def test_word_cursor_moves_the_dot_the_state_bars_and_the_equations():
     at = run()
-    at.slider(key="t").set_value(3).run()
+    set_cursor(at, 3).run()
     _, masked, _ = reads(sentiment.SIX[0][0], 16)
     spec = chart(at, "sent_verdict")
     assert spec["data"][2]["x"] == [3]
@@ -114,7 +114,7 @@ def test_deep_link_restores_review_length_and_word():
     at = run(review="a dull silly film", length="6", t="2")
     assert not at.exception and not at.warning
     assert at.text_area(key="review").value == "a dull silly film"
-    assert at.slider(key="length").value == 6 and at.slider(key="t").value == 2
+    assert at.slider(key="length").value == 6 and cursor(at) == 2
     assert "After word 2 ('dull')" in text_of(at)
 
 

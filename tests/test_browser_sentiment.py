@@ -4,7 +4,7 @@ restores the review, bad input gets a message."""
 from urllib.parse import quote
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import assert_no_exception, open_page, press_play, real_errors, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_play_moves_the_verdict_dot(app_server, browser_page, console_errors):
     assert browser_page.evaluate(DOT) == 1
     chart = browser_page.locator(".js-plotly-plot").nth(0)
     chart.scroll_into_view_if_needed()
-    chart.locator(".updatemenu-button", has_text="Play").click()
+    press_play(browser_page)  # the page's time cursor
     browser_page.wait_for_function(f"() => ({DOT[6:]}) > 3", timeout=20_000)
     assert real_errors(console_errors) == []
 
