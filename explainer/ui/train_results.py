@@ -91,10 +91,10 @@ def scoreboard(histories: dict, data) -> None:
             f"{CELL_NAMES[kind]}: {data.metric_name}",
             _fmt(last, data.metric_name),
             trend(h.val_metric, data.metric_name),
-            delta_description="since the first check",
             border=True,
-            help=f"Validation loss {loss:.4g}; the baseline ({data.baseline_label}) scores "
-            f"{data.baseline:.4g}."
+            # the arrow's meaning goes in the help: a description beside it is cut at 1280 px
+            help=f"The arrow: the change since the first check. Validation loss {loss:.4g}; "
+            f"the baseline ({data.baseline_label}) scores {data.baseline:.4g}."
             + SKILL * data.metric_name.startswith("skill")
             + (f" {_in_bits(loss)}" if data.task == "chars" else ""),
         )
