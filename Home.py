@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import ui
+from explainer.ui import lecture
 from explainer.ui.a11y import keyboard_scrollable_equations
 
 HERE = Path(__file__).parent
@@ -139,5 +140,6 @@ st.markdown("**Recurrent neural networks, one time step at a time**")
 intro()
 lesson_path()
 ui.lecture_scenes()
+lecture.lectures_panel()
 glossary()
 ui.conventions()

@@ -15,6 +15,7 @@ from explainer.figures import theme
 from explainer.figures.alt import Alt
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
+from explainer.ui import present
 from explainer.ui.a11y import keyboard_scrollable_equations
 from explainer.ui.cache import CONFIG_KEY
 from explainer.ui.export import export_popover
@@ -58,6 +59,7 @@ def page_header(title: str, intro: str) -> None:
     # a local icon: an emoji or :material: icon would be fetched from a CDN, offline here
     st.set_page_config(page_title=f"{title} · Unrolled", page_icon=ICON, layout="wide")
     keyboard_scrollable_equations()
+    present.page_modes()  # presenter view and the lecture bar, if the URL asks for them
     st.title(title)
     st.markdown(intro)
 
@@ -164,7 +166,7 @@ def show_figure(fig: dict, key: str, height: int | None = None, *, alt: Alt) -> 
 def _send(spec: dict, key: str, alt: Alt) -> None:
     """A packed spec to the browser as it is (no plotly objects, no validation), named by its
     description for screen readers, with its numbers in a table below (collapsed)."""
-    fig = theme.from_spec(spec)
+    fig = theme.from_spec(present.restyle(spec))
     st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, width="stretch", alt=alt.text)
     with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
         st.dataframe(alt.table, hide_index=True, alt=f"Numbers of the chart: {alt.name}")

@@ -1,0 +1,124 @@
+"""Presenter view and lectures in-process (AppTest): the flags in the URL, the lecture bar,
+the speaker-notes view, "save this scene", the Home uploader, and chart styling."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer import lectures
+from explainer.figures import projector, theme
+
+pytestmark = pytest.mark.app
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "pages" / "4_Gradients_through_time.py"
+LECTURE = lectures.shipped()["why-lstms"]
+
+
+def run(page=PAGE, **query) -> AppTest:
+    at = AppTest.from_file(str(page), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def styles(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_presenter_view_hides_the_sidebar_and_prose_and_keeps_what_show_names():
+    at = run(present="1")
+    assert not at.exception
+    css = styles(at)
+    assert 'section[data-testid="stSidebar"]' in css and "font-size: 24px" in css
+    assert 'data-testid="stLatex"' in css and 'data-testid="stMarkdown"' in css
+    at = run(present="1", show="eq,prose")
+    css = styles(at)
+    assert 'data-testid="stLatex"' not in css and 'data-testid="stMarkdown"' not in css
+    assert 'data-testid="stCaptionContainer"' in css
+    assert "#ffffff !important; color: #000000" in styles(run(present="1", theme="light"))
+    assert not styles(run())  # a normal page is left as it was
+
+
+def test_presenter_view_restyles_every_chart_for_the_projector():
+    at = run(present="1", theme="light")
+    for c in at.get("plotly_chart"):
+        lay = json.loads(c.proto.spec)["layout"]
+        assert lay["font"]["size"] >= projector.FONT and lay["paper_bgcolor"] == "#ffffff"
+        for key, axis in lay.items():
+            if key.startswith(("xaxis", "yaxis")):
+                assert axis["tickfont"]["size"] >= 18
+
+
+def test_projector_style_is_large_thick_and_leaves_the_shared_spec_alone():
+    fig = theme.figure(
+        [{"type": "scatter", "y": [1, 2], "mode": "lines", "line": {"color": "#FFFFFF"}}],
+        {"xaxis": {"title": {"text": "t"}}, "annotations": [{"text": "a", "font": {"size": 12}}]},
+    )
+    spec = theme.pack(fig)
+    before = json.dumps(spec, sort_keys=True, default=str)
+    out = projector.restyle(spec, "light")
+    assert json.dumps(spec, sort_keys=True, default=str) == before
+    assert out["data"][0]["line"] == {"color": "#000000", "width": projector.LINE}
+    assert out["layout"]["xaxis"]["tickfont"]["size"] >= 18
+    assert out["layout"]["xaxis"]["title"]["font"]["size"] >= 18
+    assert out["layout"]["annotations"][0]["font"]["size"] >= 18
+
+
+def test_the_sidebar_toggle_writes_present_into_the_url():
+    at = run()
+    at.toggle(key="present_toggle").set_value(True).run()
+    assert at.query_params["present"] in ("1", ["1"])
+    at.toggle(key="present_toggle").set_value(False).run()
+    assert "present" not in at.query_params
+
+
+def test_a_lecture_link_opens_scene_k_with_its_bar():
+    scene = LECTURE.scenes[3]
+    at = run(lecture="why-lstms", scene="4", **scene.params)
+    assert not at.exception
+    assert f"scene 4 of {len(LECTURE.scenes)}: {scene.title}" in texts(at)
+    assert not at.button(key="lecture_prev").disabled and not at.button(key="lecture_next").disabled
+
+
+def test_the_notes_view_shows_the_talking_points_and_the_next_scene():
+    scene = LECTURE.scenes[3]
+    at = run(lecture="why-lstms", scene="4", notes="1", present="1", **scene.params)
+    body = texts(at)
+    assert all(note in body for note in scene.notes)
+    assert f"Next: scene 5, {LECTURE.scenes[4].title}" in body
+    assert not at.get("plotly_chart")  # the page itself is not drawn
+
+
+@pytest.mark.parametrize(
+    "query,notice",
+    [
+        ({"lecture": "no-such"}, "there is no lecture 'no-such'"),
+        ({"lecture": "why-lstms", "scene": "99"}, "scene='99' is not 1 to 12; showing scene 12"),
+        ({"lecture": "zAAAA"}, "damaged"),
+    ],
+)
+def test_a_bad_lecture_link_says_what_the_page_did(query, notice):
+    at = run(**query)
+    assert not at.exception
+    assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_lecture_in_the_link_itself_opens():
+    mine = lectures.Lecture("Mine", (lectures.Scene("Only", "pages/4_Gradients_through_time.py"),))
+    at = run(lecture=lectures.encode(mine), scene="1")
+    assert "**Mine** · scene 1 of 1: Only" in texts(at)
+
+
+def test_home_lists_the_shipped_lectures_and_reports_a_bad_upload():
+    at = run(ROOT / "Home.py")
+    assert not at.exception
+    links = [p.proto.label for p in at.get("page_link")]
+    for lec in lectures.shipped().values():
+        assert any(lec.title in label for label in links)
