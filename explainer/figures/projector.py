@@ -61,11 +61,22 @@ def _trace(tr: dict, look: dict, light: bool) -> dict:
     return out
 
 
+def _template(look: dict) -> dict:
+    """The project's template with projector type: every axis, also those a figure leaves to
+    the template, gets large ticks and titles."""
+    base = theme.TEMPLATE_JSON.get("layout", {})
+    layout = {**base, "font": _font(base.get("font"), FONT, look["fg"], True)}
+    for key in ("xaxis", "yaxis"):
+        layout[key] = _axis(base.get(key, {}), look)
+    return {**theme.TEMPLATE_JSON, "layout": layout}
+
+
 def restyle(spec: dict, look_name: str = "dark") -> dict:
     """A copy of ``spec`` in projector style (``look_name``: "dark" or "light")."""
     look = LOOKS.get(look_name, LOOKS["dark"])
     light = look_name == "light"
     layout = dict(spec.get("layout") or {})
+    layout["template"] = _template(look)
     layout["font"] = _font(layout.get("font"), FONT, look["fg"], True)
     layout["paper_bgcolor"] = layout["plot_bgcolor"] = look["bg"]
     for key, value in list(layout.items()):

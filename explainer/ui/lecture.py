@@ -66,12 +66,13 @@ def lecture_bar() -> None:
         return
     name, lec, k = found
     scene, n = lec.scenes[k - 1], len(lec.scenes)
-    with st.container(key="lecture_bar", horizontal=True, vertical_alignment="center"):
-        back = st.button("Previous scene", icon=":material/skip_previous:", disabled=k == 1,
-                         key="lecture_prev")  # fmt: skip
-        st.markdown(f"**{lec.title}** · scene {k} of {n}: {scene.title}")
-        ahead = st.button("Next scene", icon=":material/skip_next:", disabled=k == n,
-                          key="lecture_next")  # fmt: skip
+    with st.container(key="lecture_bar"):
+        left, middle, right = st.columns([2, 7, 2], vertical_alignment="center")
+        back = left.button("Previous", icon=":material/skip_previous:", disabled=k == 1,
+                           key="lecture_prev", help="Previous scene")  # fmt: skip
+        middle.markdown(f"**{lec.title}** · scene {k} of {n}: {scene.title}")
+        ahead = right.button("Next scene", icon=":material/skip_next:", disabled=k == n,
+                             key="lecture_next")  # fmt: skip
     if back:
         go(name, lec, k - 1)
     if ahead:

@@ -2,7 +2,7 @@
 
 ``?present=1`` (or the sidebar's toggle, which writes it) hides the sidebar, prose, "what to
 try", equations and captions, widens the figures and sets projector type (body 24 px, chart
-text 18-26 px, thick lines). ``show=eq,notes,prose,try,captions`` brings back what is named;
+text 18-26 px, thick lines). ``show=eq,notes,prose,try,captions,numbers`` brings back what is named;
 ``theme=light|dark`` picks a high-contrast look. The page's code does not change: ``apply``
 styles the page once per run and ``restyle`` every chart it sends (``panels._send``).
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from explainer.figures import projector
 
 KEY = "present"
-FLAGS = ("eq", "notes", "prose", "try", "captions")
+FLAGS = ("eq", "notes", "prose", "try", "captions", "numbers")
 THEMES = ("dark", "light")
 
 # what each show= flag brings back (everything else is hidden while presenting)
@@ -23,6 +23,7 @@ HIDDEN = {
     ':not([class*="st-key-lecture"] [data-testid="stMarkdown"])',
     "eq": '[data-testid="stMain"] [data-testid="stLatex"]',
     "captions": '[data-testid="stMain"] [data-testid="stCaptionContainer"]',
+    "numbers": '[data-testid="stMain"] [data-testid="stMetric"]',
     "try": '[data-testid="stMain"] [data-testid="stExpander"], '
     '[data-testid="stMain"] [data-testid="stPopover"]',
 }
@@ -33,10 +34,13 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
 [data-testid="stMain"] {font-size: 24px;}
 [data-testid="stMain"] .block-container {max-width: 100%; padding: 0.5rem 1.5rem 2rem;}
-[data-testid="stMain"] h1 {font-size: 36px !important; padding: 0 0 0.2rem;}
+[data-testid="stMain"] h1 {font-size: 32px !important; padding: 0;}
+[data-testid="stMain"] .block-container > div > div {gap: 0.5rem;}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 24px !important;}
+.st-key-present_exit_row {position: fixed; bottom: 6px; right: 12px; z-index: 1000;
+  width: auto !important;}
 .ur-lecture-notes p, .ur-lecture-notes li {font-size: 28px !important; line-height: 1.4;}
 {hide}
 {theme}
@@ -135,7 +139,9 @@ def exit_link() -> None:
         for name in (KEY, "show", "theme", "notes"):
             st.query_params.pop(name, None)
 
-    st.button("Leave presenter view", key="present_exit", on_click=leave, type="tertiary")
+    with st.container(key="present_exit_row", horizontal_alignment="right"):
+        st.button("Leave presenter view", key="present_exit", on_click=leave, type="tertiary",
+                  icon=":material/close:")  # fmt: skip
 
 
 def restyle(spec: dict) -> dict:
