@@ -45,17 +45,12 @@ def _resolve(name: str) -> lectures.Lecture:
 
 
 def scene_query(name: str, lec: lectures.Lecture, k: int) -> dict[str, str]:
-    """The query parameters that open scene k (1-based) of a lecture, presenter flags kept."""
+    """The query parameters that open scene k (1-based) of a lecture: every setting of its run
+    (so nothing of the scene before leaks in), its t and unit, the presenter flags kept."""
     scene = lec.scenes[k - 1]
     carried = {f: str(st.query_params[f]) for f in CARRIED if f in st.query_params}
-    return {**scene.params, **carried, "lecture": name, "scene": str(k)}
-
-
-def go(name: str, lec: lectures.Lecture, k: int) -> None:
-    """Open scene k: its page with exactly its settings (every other control at its default)."""
-    for key in lectures.RUN_PARAMS + lectures.VIEW_PARAMS + ("t_bar_seq",):
-        st.session_state.pop(key, None)
-    st.switch_page(lec.scenes[k - 1].page, query_params=scene_query(name, lec, k))
+    view = {f: v for f, v in scene.params.items() if f in lectures.VIEW_PARAMS}
+    return {**scene.config().to_query(), **view, **carried, "lecture": name, "scene": str(k)}
 
 
 def lecture_bar() -> None:
@@ -68,20 +63,26 @@ def lecture_bar() -> None:
     scene, n = lec.scenes[k - 1], len(lec.scenes)
     with st.container(key="lecture_bar"):
         left, middle, right = st.columns([2, 7, 2], vertical_alignment="center")
-        back = left.button("Previous", icon=":material/skip_previous:", disabled=k == 1,
-                           key="lecture_prev", help="Previous scene")  # fmt: skip
+        # links, not buttons: switching pages with settings bound to widgets must go through
+        # the URL (st.switch_page cannot set a bound query parameter)
+        if k > 1:
+            _link(left, name, lec, k - 1, "Previous", ":material/skip_previous:")
         middle.markdown(f"**{lec.title}** · scene {k} of {n}: {scene.title}")
-        ahead = right.button("Next scene", icon=":material/skip_next:", disabled=k == n,
-                             key="lecture_next")  # fmt: skip
-    if back:
-        go(name, lec, k - 1)
-    if ahead:
-        go(name, lec, k + 1)
+        if k < n:
+            _link(right, name, lec, k + 1, "Next scene", ":material/skip_next:")
     if str(st.query_params.get("notes", "")) == "1":
         notes_view(lec, k)
         st.stop()
     if present.presenting() and present.shown("notes"):
         _notes(scene)
+
+
+def _link(where, name: str, lec: lectures.Lecture, k: int, label: str, icon: str) -> None:
+    page, query = lec.scenes[k - 1].page, scene_query(name, lec, k)
+    try:
+        where.page_link(page, label=label, query_params=query, icon=icon)
+    except st.errors.StreamlitAPIException:  # a page run on its own (tests): a plain link
+        where.markdown(f"[{label}](./{lectures.page_name(page)}?{urlencode(query)})")
 
 
 def _notes(scene: lectures.Scene) -> None:
