@@ -92,7 +92,7 @@ def test_a_lecture_link_opens_scene_k_with_its_bar():
 def test_the_notes_view_shows_the_talking_points_and_the_next_scene():
     scene = LECTURE.scenes[3]
     at = run(lecture="why-lstms", scene="4", notes="1", present="1", **scene.params)
-    body = texts(at)
+    body = texts(at).replace("\\", "")  # talking points are escaped, shown as typed
     assert all(note in body for note in scene.notes)
     assert f"Next: scene 5, {LECTURE.scenes[4].title}" in body
     assert not at.get("plotly_chart")  # the page itself is not drawn

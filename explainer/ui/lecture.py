@@ -8,6 +8,7 @@ into the speaker-notes view of that scene (open it in a second window).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -87,7 +88,12 @@ def _link(where, name: str, lec: lectures.Lecture, k: int, label: str, icon: str
 
 def _notes(scene: lectures.Scene) -> None:
     with st.container(key="lecture_notes", border=True):
-        st.markdown("\n".join(f"- {n}" for n in scene.notes) or "No talking points.")
+        st.markdown("\n".join(f"- {_plain(n)}" for n in scene.notes) or "No talking points.")
+
+
+def _plain(text: str) -> str:
+    """Talking points are plain text: markdown and LaTeX characters are shown as typed."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|$~^-])", r"\\\1", text)
 
 
 def notes_view(lec: lectures.Lecture, k: int) -> None:
@@ -95,10 +101,11 @@ def notes_view(lec: lectures.Lecture, k: int) -> None:
     scene = lec.scenes[k - 1]
     st.subheader(f"Speaker notes: {scene.title}")
     _notes(scene)
-    if k < len(lec.scenes):
-        st.caption(f"Next: scene {k + 1}, {lec.scenes[k].title}")
-    else:
-        st.caption("This is the lecture's last scene.")
+    with st.container(key="lecture_next_up"):  # shown even where captions are hidden
+        if k < len(lec.scenes):
+            st.markdown(f"Next: scene {k + 1}, {_plain(lec.scenes[k].title)}")
+        else:
+            st.markdown("This is the lecture's last scene.")
 
 
 def _this_page() -> str | None:
