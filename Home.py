@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import ui
-from explainer.ui import lecture
+from explainer.ui import lecture, screen
 from explainer.ui.a11y import keyboard_scrollable_equations
 
 HERE = Path(__file__).parent
@@ -43,6 +43,8 @@ the state change and follow the gradients back through time.
 # the unrolled chain, drawn with KaTeX so it needs no figure: each input drops into a copy
 STEP = r"\overset{\substack{\displaystyle x_{%s} \\ \displaystyle \downarrow}}{\boxed{\text{cell}}}"
 CHAIN = r" \rightarrow ".join(["h_0", STEP % 1, STEP % 2, r"\cdots", STEP % "T", "h_T"])
+# a phone's width holds two cells
+CHAIN_SHORT = r" \rightarrow ".join(["h_0", STEP % 1, r"\cdots", STEP % "T", "h_T"])
 
 # (term, plain words, key equation)
 GLOSSARY = [
@@ -100,11 +102,12 @@ def cards(count: int, per_row: int = 3) -> Iterator:
 
 
 def intro() -> None:
+    phone = screen.current().size_class == "phone"
     left, right = st.columns(2, gap="large", vertical_alignment="center")
-    left.markdown(INTRO)
-    with right.container(border=True):
+    with (left if phone else right).container(border=True):  # a phone: the chain first
         st.markdown("**Unrolled: one cell, reused at every step**")
-        st.latex(CHAIN)
+        st.latex(CHAIN_SHORT if phone else CHAIN)
+    (right if phone else left).markdown(INTRO)
 
 
 def lesson_path() -> None:
@@ -133,6 +136,8 @@ def glossary() -> None:
 
 st.set_page_config(page_title="Unrolled", page_icon=ICON, layout="wide")
 keyboard_scrollable_equations()
+screen.styles()
+screen.report()
 
 st.title("Unrolled")
 # a tagline, not a heading: an h4 under the h1 skips two levels for screen readers

@@ -37,7 +37,7 @@ TRY = [
     "memory again, and it explodes.",
 ]
 
-ui.page_header("Unrolled RNN", INTRO)
+ui.page_header("Unrolled RNN")
 cfg = ui.sidebar_config(extras=("activation", "init", "rho", "forget_bias", "sampling"))
 scene = ui.scene_or_stop(cfg)
 unrolled.run_notices(scene)
@@ -48,6 +48,7 @@ with step_col:
 with unit_col:
     j = ui.unit_picker(scene.trace.H)
 unrolled.unrolled_chart(scene, t, j)
+ui.explain(INTRO)
 
 equations_col, words_col = st.columns([3, 2], gap="large")
 with equations_col:

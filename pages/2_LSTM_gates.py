@@ -3,13 +3,14 @@
 from explainer import ui
 from explainer.ui import gates
 
-ui.page_header(
-    "LSTM gates",
+INTRO = (
     "An LSTM carries two states. The **cell state c** is a conveyor belt of memory; the "
     "**hidden state h** is what the cell shows at each step. Three gates between 0 and 1 decide "
     "what the belt **forgets** (f), what gets **written** onto it (i, with the candidate g) and "
-    "what is **read** off it (o).",
+    "what is **read** off it (o)."
 )
+
+ui.page_header("LSTM gates")
 cfg = ui.sidebar_config(cell="lstm", extras=("forget_bias",), weights_default="char-lstm")
 scene = ui.scene_or_stop(cfg)
 t, j = gates.step_and_unit(scene)
@@ -22,6 +23,7 @@ with gates.beside(
     "Rows that keep one colour belong to units that ignore the input."
 ):
     gates.gate_heatmaps(scene, t)
+ui.explain(INTRO)
 
 with gates.beside(
     f"**The conveyor belt of unit j = {j}.** At each step the forget gate keeps part of the "

@@ -4,13 +4,14 @@ how much of the old state the candidate may see."""
 from explainer import ui
 from explainer.ui import gates
 
-ui.page_header(
-    "GRU gates",
+INTRO = (
     "A GRU keeps a single state h. At each step it proposes a **candidate n**, and an **update "
     "gate z** decides, unit by unit, how much of the old state to keep and how much of the "
     "candidate to take. A **reset gate r** decides how much of the old state the candidate may "
-    "look at. No separate cell state, one gate fewer than the LSTM.",
+    "look at. No separate cell state, one gate fewer than the LSTM."
 )
+
+ui.page_header("GRU gates")
 cfg = ui.sidebar_config(cell="gru", weights_default="char-gru")
 scene = ui.scene_or_stop(cfg)
 t, j = gates.step_and_unit(scene)
@@ -23,6 +24,7 @@ with gates.beside(
     "Where z is yellow, h barely changes from one column to the next."
 ):
     gates.gate_heatmaps(scene, t)
+ui.explain(INTRO)
 
 with gates.beside(
     "**How much of the old state does each unit keep?** Bars: $z_t$ at step t, one per unit. "

@@ -116,14 +116,15 @@ TRY = [
     ("**Long T:** the slider goes to 500 for the generated inputs: pick *sine* or *adding*.", None),
 ]
 
-ui.page_header("Vanishing and exploding gradients", INTRO)
+ui.page_header("Vanishing and exploding gradients")
 cfg = ui.sidebar_config(extras=("activation", "init", "rho", "forget_bias", "clip"))
 scene = ui.scene_or_stop(cfg)
 run = grad.gradient_run(cfg)
 
-grad.regime_banner(run, scene)
 grad.overflow_notice(run)
 grad.cursor_panel(cfg, run, scene)
+grad.regime_banner(run, scene)
+ui.explain(INTRO)
 words, maths = st.columns([2, 3], gap="large", vertical_alignment="center")
 with words:
     ui.explain(CURVES)

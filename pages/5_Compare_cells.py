@@ -35,7 +35,7 @@ TRY = [
     "RNN's weights and the GRU 3×.",
 ]
 
-ui.page_header("Compare cells", INTRO)
+ui.page_header("Compare cells")
 cfg = ui.sidebar_config(cell="rnn", extras=("activation", "init", "rho"))
 st.sidebar.caption("All three cells run here; the activation applies to the RNN only.")
 scenes = cmp.compare_scenes(cfg)
@@ -49,6 +49,7 @@ with chart:
     cmp.norms_chart(norms, t)
 with side:
     ui.explain(NORMS)
+ui.explain(INTRO)
 cmp.heatmaps_chart(cfg, t)
 ui.explain(STATES)
 

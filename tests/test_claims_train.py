@@ -77,7 +77,8 @@ def test_the_plots_carry_the_chance_level_of_solved():
     for key in ("tr_metric", "tr_sweep"):
         spec = chart(at, key)
         assert any(abs(y - chance) < 1e-9 for y in line_levels(spec)), key
-        notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+        names = [d.get("name", "") for d in spec["data"]]
+        notes = " ".join([a["text"] for a in spec["layout"]["annotations"]] + names)
         assert f"{chance:.1%}" in notes and "always guess 1" in notes
     text = page_text(at)
     assert f"< {trainsets.SOLVED_TOL:g}" in text and f"{chance:.1%}" in text

@@ -61,8 +61,10 @@ def test_non_finite_values_become_gaps_and_the_json_stays_valid():
 
 def test_metric_curves_show_the_chance_level_in_percent():
     fig = view(training.metric_curves(HISTORIES, "solved (|error| < 0.16)", 0.294))
-    assert len(fig.data) == 3 and fig.layout.yaxis.tickformat == ".0%"
+    assert len(fig.data) == 4 and fig.layout.yaxis.tickformat == ".0%"
     assert [s.y0 for s in fig.layout.shapes] == [0.294]
+    # named in the legend, not written on the plot where a curve at chance runs
+    assert fig.data[-1].name == "memoryless guess: 29.4%" and not fig.layout.annotations
 
 
 def test_grad_norms_one_panel_per_cell_with_the_clip_threshold():

@@ -56,9 +56,13 @@ def jacobian_comparison(norms: dict[str, np.ndarray], t: int) -> dict:
     layout = dict(
         title=dict(text="How far back does each cell reach? ‖∂h<sub>T</sub>/∂h<sub>t</sub>‖"),
         xaxis=dict(title=dict(text="step t"), range=[-0.5, T + 0.5]),
-        yaxis=dict(type="log", exponentformat="power", title=dict(text="norm (log scale)")),
+        yaxis=dict(
+            **theme.log_axis(*log_span(*norms.values()), pad=0.3),
+            title=dict(text="norm (log scale)"),
+        ),  # fmt: skip
         # below the axis: three long names would wrap into the title on narrow charts
-        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
+        # at the chart's bottom edge, under the axis title at any height
+        legend=dict(orientation="h", x=0, yref="container", y=0, yanchor="bottom"),
         margin=dict(l=100, t=70, b=170),
         hovermode="x",
         **step_line(t),

@@ -54,10 +54,10 @@ def frame_names(labels) -> list[str]:
     return [f"{t} · {lab}" for t, lab in enumerate(labels, 1)]
 
 
-def time_ticks(labels) -> dict:
-    """x-axis ticks showing the input at each step; step numbers when T is too long for that
-    (every k-th character would read as nonsense)."""
-    if len(labels) > MAX_TICKS:
+def time_ticks(labels, most: int = MAX_TICKS) -> dict:
+    """x-axis ticks showing the input at each step; step numbers when T is longer than
+    ``most`` (every k-th character would read as nonsense)."""
+    if len(labels) > most:
         return dict(tickmode="auto", title=dict(text="step t"))
     steps = list(range(1, len(labels) + 1))
     return dict(
@@ -65,10 +65,11 @@ def time_ticks(labels) -> dict:
     )
 
 
-def highlight(t: int, colour: str = theme.TEXT) -> dict:
-    """The column of step t, drawn through every row of a figure."""
+def highlight(t: int, colour: str = theme.TEXT, xref: str = "x") -> dict:
+    """The column of step t, drawn through every row of a figure (of the column of panels
+    whose x axis is ``xref``)."""
     line = dict(color=colour, width=3)
-    return dict(type="rect", xref="x", yref="paper", y0=0, y1=1, x0=t - 0.5, x1=t + 0.5, line=line)
+    return dict(type="rect", xref=xref, yref="paper", y0=0, y1=1, x0=t - 0.5, x1=t + 0.5, line=line)
 
 
 def animate(data: list[dict], layout: dict, labels, t: int, frame: Callable[[int], dict]) -> dict:
@@ -89,13 +90,21 @@ def colour_axis(name: str) -> str:
     return "coloraxis3" if name == "c" else "coloraxis2"
 
 
-def gate_heatmaps(tr: Trace, labels, t: int) -> dict:
-    """Small multiples, units x time, one row per gate (then c and h), step t highlighted.
+def natural_height(tr: Trace) -> int:
+    """Height (px) of the heatmaps in one column: 125 px a panel and room for the axes."""
+    return 125 * len(panels(tr)) + 200
+
+
+def gate_heatmaps(tr: Trace, labels, t: int, height: int | None = None) -> dict:
+    """Small multiples, units x time, one row per gate (then c and h), step t highlighted;
+    ``height`` (px) below the natural one puts them in two columns (a projector's screen).
 
     Frames move only the highlight, so the JSON grows with T*H (not T*T*H).
     """
     rows = panels(tr)
     n = len(rows)
+    if height is not None and height < natural_height(tr):
+        return _gate_grid(tr, labels, t, rows, height)
     domains = theme.stacked([1] * n, gap=0.3 / n)
     data = [
         dict(
@@ -113,7 +122,7 @@ def gate_heatmaps(tr: Trace, labels, t: int) -> dict:
         for row, (k, v) in enumerate(rows, 1)
     ]
     layout = dict(
-        height=125 * n + 200,
+        height=natural_height(tr),
         margin=dict(l=80, r=90, t=50, b=80),
         annotations=[
             theme.panel_title(theme.GATE_NAMES[k], [0.0, 1.0], top, color=theme.COLOURS[k])
@@ -126,6 +135,50 @@ def gate_heatmaps(tr: Trace, labels, t: int) -> dict:
     layout[theme.axis_key("y", (n + 1) // 2)]["title"] = dict(text="units")
     layout[theme.axis_key("x", n)].update(time_ticks(labels))
     return animate(data, layout, labels, t, lambda s: dict(layout=dict(shapes=[highlight(s)])))
+
+
+def _gate_grid(tr: Trace, labels, t: int, rows: list, height: int) -> dict:
+    """The same heatmaps in two columns (i f / g o / c h; r z / n h), each column over its
+    own step axis, for a short screen."""
+    n = len(rows)
+    per_column = -(-n // 2)
+    ys = theme.stacked([1] * per_column, gap=0.4 / per_column)
+    xs = [[0.0, 0.45], [0.55, 1.0]]
+    place = [(k // 2, k % 2) for k in range(n)]  # (row, column), row by row
+    data, layout, titles = [], {}, []
+    for k, ((name, v), (r, col)) in enumerate(zip(rows, place, strict=True), 1):
+        data.append(dict(type="heatmap", z=theme.f32(v.T), x0=1, dx=1, y0=0, dy=1,
+                         coloraxis=colour_axis(name), xaxis=theme.axis_ref("x", k),
+                         yaxis=theme.axis_ref("y", k),
+                         hovertemplate=f"{name} = %{{z:.3f}}<br>step %{{x}}, unit %{{y}}"
+                         "<extra></extra>"))  # fmt: skip
+        bottom = max(i for i, (_, c) in enumerate(place, 1) if c == col)
+        x = dict(anchor=theme.axis_ref("y", k), domain=xs[col])
+        if k != bottom:
+            x.update(matches=theme.axis_ref("x", bottom), showticklabels=False)
+        else:  # a half-width axis holds half as many characters
+            x.update(time_ticks(labels, MAX_TICKS // 2))
+        layout[theme.axis_key("x", k)] = x
+        layout[theme.axis_key("y", k)] = dict(anchor=theme.axis_ref("x", k), domain=ys[r])
+        titles.append(theme.panel_title(theme.GATE_NAMES[name], xs[col], ys[r][1],
+                                        color=theme.COLOURS[name]))  # fmt: skip
+    colour_domains = [ys[r] for r, _ in place]
+    layout.update(
+        height=height, margin=dict(l=60, r=90, t=40, b=60), annotations=titles,
+        shapes=[highlight(t), highlight(t, xref="x2")],
+        **_colour_axes([k for k, _ in rows], tr.c, colour_domains),
+    )  # fmt: skip
+    layout["yaxis"]["title"] = dict(text="units")
+    for axis in ("coloraxis", "coloraxis2", "coloraxis3"):  # a bar as tall as its row
+        if axis in layout:
+            bar = layout[axis]["colorbar"]
+            layout[axis] = {**layout[axis], "colorbar": {**bar, "len": ys[0][1] - ys[0][0],
+                            "nticks": 3, "title": dict(bar["title"], side="right")}}  # fmt: skip
+
+    def frame(s: int) -> dict:
+        return dict(layout=dict(shapes=[highlight(s), highlight(s, xref="x2")]))
+
+    return animate(data, layout, labels, t, frame)
 
 
 def _colour_axes(names: list[str], c, domains: list[list[float]]) -> dict:

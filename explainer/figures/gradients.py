@@ -27,6 +27,7 @@ CLIP_COLOURS = {"g": theme.COLOURS["h"], "norm": theme.COLOURS["i"], "elem": the
 CLIP_NAMES = {"g": "gradient g", "norm": "norm-clipped", "elem": "element-clipped"}
 WIDTHS = {"g": 10, "norm": 6, "elem": 3}
 HEADS = {"g": 30, "norm": 22, "elem": 14}
+CURVES_HEIGHT = 600  # px of the norms-through-time chart on a laptop
 
 
 def log_values(a) -> np.ndarray:
@@ -156,9 +157,9 @@ def gradient_curves(
     ]
     layout = dict(
         title=dict(text="Gradient norms against step t (log scale)"),
-        height=600,
+        height=CURVES_HEIGHT,
         xaxis=dict(range=[-0.5, T + 0.5], title=dict(text="step t")),
-        yaxis=dict(type="log", exponentformat="power", title=dict(text="norm")),
+        yaxis=dict(**theme.log_axis(lo, hi, pad=0.3), title=dict(text="norm")),
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
         margin=dict(l=100, t=110, b=80),
         hovermode="x",
@@ -249,13 +250,7 @@ def clip_norms_figure(norms: dict[str, float], theta: float) -> dict:
     shape, label = hline(theta, f"θ = {theta:g}", CURSOR, log=True)
     layout = dict(
         title=dict(text=f"Norm of the weight gradient, θ = {theta:g}"),
-        yaxis=dict(
-            type="log",
-            exponentformat="power",
-            title=dict(text="‖g‖"),
-            dtick=1,
-            range=[np.log10(lo) - 0.7, np.log10(hi) + 0.5],
-        ),
+        yaxis=dict(**theme.log_axis(lo, hi, pad=0.6), title=dict(text="‖g‖")),
         showlegend=False,
         margin=dict(t=80),
         shapes=[shape],

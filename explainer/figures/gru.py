@@ -70,7 +70,8 @@ def param_counts(D: int, H: int) -> dict:
     kinds = ("rnn", "gru", "lstm")
     counts = [n_params(k, D, H) for k in kinds]
     layout = dict(
-        title=dict(text=f"Parameters for D = {D} inputs, H = {H} units"),
+        # short: it heads a half-width chart
+        title=dict(text=f"Parameters (D = {D}, H = {H})"),
         height=420,
         yaxis=dict(title=dict(text="parameters"), range=[0, max(counts) * 1.25]),
         margin=dict(t=70, b=90),

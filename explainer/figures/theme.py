@@ -68,7 +68,8 @@ TEMPLATE = go.layout.Template(
         plot_bgcolor=BACKGROUND,
         colorway=["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#0072B2"],
         margin=dict(l=70, r=30, t=60, b=60),
-        title=dict(font=dict(size=22)),
+        # at the chart's top edge: a legend above the plot grows up towards it, not over it
+        title=dict(font=dict(size=22), yref="container", y=1, yanchor="top", pad=dict(t=12)),
         xaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, tickfont=dict(size=16)),
         yaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, tickfont=dict(size=16)),
         legend=dict(bgcolor="rgba(0,0,0,0)", font=dict(size=16)),
@@ -132,6 +133,66 @@ def pack(spec):
     if isinstance(spec, np.generic):
         return spec.item()
     return spec
+
+
+LOG_MAX_TICKS = 6  # tick labels on a log axis, whatever its span (70 decades smeared into one)
+
+
+def log_axis(lo: float, hi: float, pad: float = 0.0, max_ticks: int = LOG_MAX_TICKS) -> dict:
+    """The one tick rule of every log axis: the axis from ``lo`` to ``hi`` (values, widened by
+    ``pad`` decades each side), labelled 10^k every 1, 2, 5, 10, 20, 50 ... decades, the
+    smallest step that keeps at most ``max_ticks`` labels. Within two decades plotly's own
+    1-2-5 ticks, at most ``max_ticks`` of them. A span that is not positive and finite gives
+    1 to 10."""
+    ok = all(np.isfinite(v) and v > 0 for v in (lo, hi))
+    lo, hi = (min(lo, hi), max(lo, hi)) if ok else (1.0, 10.0)
+    a, b = float(np.log10(lo)) - pad, float(np.log10(hi)) + pad
+    if b - a < 0.5:  # one value, or nearly: a decade around it
+        a, b = (a + b) / 2 - 0.5, (a + b) / 2 + 0.5
+    axis = dict(type="log", exponentformat="power", range=[a, b])
+    if b - a < 2:  # 1, 2, 5 times a power of ten, as large as the other labels
+        return {**axis, **_one_two_five(a, b, max_ticks)}
+    step = 1
+    while np.floor(b / step) - np.ceil(a / step) + 1 > max_ticks:
+        step = _next_nice(step)
+    return {**axis, "dtick": step, "tick0": 0}
+
+
+def log_axis_over(*values, pad: float = 0.2) -> dict:
+    """``log_axis`` over the positive finite numbers among ``values`` (arrays, lists or
+    numbers; None skipped)."""
+    parts = [np.ravel(np.asarray(v, dtype=np.float64)) for v in values if v is not None]
+    every = np.concatenate(parts) if parts else np.empty(0)
+    every = every[np.isfinite(every) & (every > 0)]
+    if not every.size:
+        return log_axis(1.0, 10.0)
+    return log_axis(float(every.min()), float(every.max()), pad=pad)
+
+
+def _one_two_five(a: float, b: float, max_ticks: int) -> dict:
+    """Ticks at 1, 2 and 5 times powers of ten between 10^a and 10^b (only the powers when
+    that is too many), labelled like the decades' labels."""
+    for mantissas in ((1, 2, 5), (1,)):
+        values = [m * 10.0**k for k in range(int(np.floor(a)), int(np.ceil(b)) + 1)
+                  for m in mantissas if a <= np.log10(m) + k <= b]  # fmt: skip
+        if len(values) <= max_ticks:
+            break
+    return dict(tickvals=values, ticktext=[_tick_label(v) for v in values])
+
+
+def _tick_label(v: float) -> str:
+    """0.02, 5, 200; 2×10^-5 beyond."""
+    if 1e-3 <= v < 1e4:
+        return f"{v:g}"
+    k = int(np.floor(np.log10(v)))
+    m = round(v / 10.0**k)
+    return (f"{m}×" if m != 1 else "") + f"10<sup>{k}</sup>"
+
+
+def _next_nice(step: int) -> int:
+    """1, 2, 5, 10, 20, 50, 100, ..."""
+    head = int(str(step)[0])
+    return step * 2 if head in (1, 5) else step * 5 // 2
 
 
 def stacked(heights: list[float], gap: float) -> list[list[float]]:

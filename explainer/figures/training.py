@@ -27,7 +27,6 @@ EVENT_STYLE = {
 EVENT_NAMES = {"spike": "gradient spike", "nan": "inf/NaN step (skipped)", "diverged": "diverged"}
 
 
-LOG_AXIS = dict(type="log", exponentformat="power", dtick=1)
 LEGEND_ON_TOP = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
 SUBPLOT_GAP = 0.06  # paper height between the stacked panels of ``grad_norms``
 SUBPLOT_TITLE_FONT = dict(color=theme.TEXT, size=18)
@@ -183,7 +182,8 @@ def loss_curves(
         "training step", "loss", *baselines(baseline, baseline_label, memoryless, memoryless_label)
     )
     if log_y:
-        layout["yaxis"].update(LOG_AXIS)
+        ys = [d.get("y") for d in data]
+        layout["yaxis"].update(theme.log_axis_over(*ys, baseline, memoryless))
         # on a log axis plotly places annotations at log10 of the value
         for note in layout["annotations"]:
             note["y"] = float(np.log10(note["y"]))
@@ -207,9 +207,20 @@ def metric_curves(
     ]  # fmt: skip
     percent = metric_name.endswith("right") or metric_name.startswith("solved")
     value = f"{chance:.1%}" if percent else f"{chance:.2f}"
-    layout = single(
-        "training step", metric_name, *dashed_baseline(chance, f"{chance_label}: {value}")
+    # the chance line is named in the legend: a label on the plot sat on the curve of a cell
+    # that stays at chance
+    lines, _ = dashed_baseline(chance, "")
+    data.append(
+        scatter(
+            [None],
+            [None],
+            mode="lines",
+            name=f"{chance_label}: {value}",
+            line=dict(color=theme.MUTED, dash="dash", width=2),
+            hoverinfo="skip",
+        )
     )
+    layout = single("training step", metric_name, lines, [])
     if percent:
         layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
     elif metric_name.startswith("skill"):
@@ -248,7 +259,9 @@ def grad_norms(histories: Mapping, clip: float | None) -> dict:
     per cell, stacked, sharing the step axis."""
     cells = list(histories)
     domains = theme.stacked([1.0] * len(cells), SUBPLOT_GAP)
-    layout = dict(showlegend=True, legend={**LEGEND_ON_TOP, "y": 1.04}, margin=dict(t=90))
+    # the legend at the chart's top edge, above the first panel's title
+    legend = {**LEGEND_ON_TOP, "yref": "container", "y": 1, "yanchor": "top"}
+    layout = dict(showlegend=True, legend=legend, margin=dict(t=90))
     layout.update(theme.shared_x_rows(domains))
     layout[theme.axis_key("x", len(cells))]["title"] = dict(text="training step")
     data, shapes, titles = [], [], []
@@ -258,7 +271,8 @@ def grad_norms(histories: Mapping, clip: float | None) -> dict:
         shapes += lines
         title = theme.panel_title(theme.CELL_NAMES[cell], [0.0, 1.0], domain[1])
         titles.append({**title, "font": SUBPLOT_TITLE_FONT})
-        layout[theme.axis_key("y", row)].update(title=dict(text="‖g‖"), **LOG_AXIS)
+        span = theme.log_axis_over(*(d.get("y") for d in traces), clip)
+        layout[theme.axis_key("y", row)].update(title=dict(text="‖g‖"), **span)
     return theme.figure(data, {**layout, "shapes": shapes, "annotations": titles})
 
 
@@ -285,8 +299,8 @@ def sweep(results: list[dict], Ts: list[int], chance: float) -> dict:
                 "<extra></extra>",
             ),
         ]  # fmt: skip
-    # the label under the line: the vanilla RNN's line runs along it at long T
-    chance_line = dashed_baseline(chance, f"always guess 1: {chance:.1%}", below=True)
+    # the label under the line's left end: the vanilla RNN's line runs along it at long T
+    chance_line = dashed_baseline(chance, f"always guess 1: {chance:.1%}", below=True, left=True)
     layout = single("sequence length T", "test sequences solved", *chance_line)
     layout["xaxis"].update(type="log", tickvals=Ts, ticktext=[str(T) for T in Ts])
     layout["yaxis"].update(range=[0, 1.05], tickformat=".0%")

@@ -21,6 +21,7 @@ import numpy as np
 from explainer.chareval import softmax
 from explainer.figures import theme
 from explainer.figures.alt import Alt, column, extreme, fmt
+from explainer.figures.screens import UNROLLED_DEFAULT, UnrolledFit
 
 WINDOW = 12  # cells drawn at once; longer sequences scroll
 TOP_K = 5  # readout guesses listed at step t
@@ -28,12 +29,23 @@ HALF = 0.36  # half width of a cell box (steps are 1 apart)
 # heights in the diagram's units: step number, input, cell box, hidden-state box, guess, top
 Y = dict(step=-0.2, x=0.8, cell=(2.0, 4.4), h=(5.2, 6.6), guess=7.8, top=8.9)
 X_RANGE = (-1.3, 1.1)  # the chain's x axis runs from X_RANGE[0] to W - 1 + X_RANGE[1]
-# paper domains (x, y) of the panels: the chain across the top, the rest below it
+# paper domains (x, y) of the panels: the chain across the top, the rest side by side below it
 DOMAIN = dict(
     chain=((0.0, 1.0), (0.56, 1.0)),
     heatmap=((0.0, 0.58), (0.0, 0.4)),
     bars=((0.67, 0.79), (0.0, 0.4)),
     readout=((0.89, 1.0), (0.0, 0.4)),
+)
+# a short screen: the chain takes half the height
+COMPACT = dict(DOMAIN, chain=((0.0, 1.0), (0.47, 1.0)))
+for _panel in ("heatmap", "bars", "readout"):
+    COMPACT[_panel] = (DOMAIN[_panel][0], (0.0, 0.33))
+# a phone: the chain, the heatmap across the whole width, then h_t and the readout side by side
+STACKED = dict(
+    chain=((0.0, 1.0), (0.66, 1.0)),
+    heatmap=((0.0, 0.86), (0.33, 0.57)),
+    bars=((0.0, 0.3), (0.0, 0.24)),
+    readout=((0.62, 1.0), (0.0, 0.24)),
 )
 ROW_NAMES = ["1st", "2nd", "3rd", "4th", "5th", "true next"]
 HIGHLIGHT = theme.COLOURS["accent"]
@@ -119,16 +131,18 @@ def box(x0: float, x1: float, y0: float, y1: float) -> dict:
     return dict(x=[x0, x1, x1, x0, x0], y=[y0, y0, y1, y1, y0])
 
 
-def chain_drawing(W: int, kind: str) -> list[dict]:
+def chain_drawing(W: int, kind: str, to_guess: bool = True) -> list[dict]:
     """Boxes and arrows of W cells (cell k at x = k), as a few scatter traces: plotly redraws
-    every shape and annotation on every frame, which made playback crawl."""
+    every shape and annotation on every frame, which made playback crawl. ``to_guess=False``
+    leaves out the arrows from h_t up to the guesses (no room on a short screen)."""
     lo, hi = Y["cell"]
     lines = [((lo + hi) / 2, theme.COLOURS["h"])]
     if kind == "lstm":  # h enters low, the cell state c runs along the top
         lines = [(lo + 0.6, theme.COLOURS["h"]), (hi - 0.6, theme.COLOURS["c"])]
     arrows: dict[str, list] = {}  # colour -> [(x0, y0, x1, y1), ...]
     for k in range(W):
-        for y0, y1 in ((Y["x"] + 0.5, lo), (hi, Y["h"][0]), (Y["h"][1], Y["guess"] - 0.5)):
+        ups = [(Y["x"] + 0.5, lo), (hi, Y["h"][0])] + [(Y["h"][1], Y["guess"] - 0.5)] * to_guess
+        for y0, y1 in ups:
             arrows.setdefault(theme.MUTED, []).append((k, y0, k, y1))  # x -> cell -> h -> guess
         for y, colour in lines:  # h_{t-1} (and c_{t-1}) -> cell_t, also into the first cell
             arrows.setdefault(colour, []).append((k - 1 + HALF + 0.04, y, k - HALF, y))
@@ -163,32 +177,42 @@ def chain_drawing(W: int, kind: str) -> list[dict]:
     return traces
 
 
-def chain_labels(scene, ro: dict, j: int) -> tuple[np.ndarray, list[tuple]]:
+def chain_labels(
+    scene, ro: dict, j: int, cell_state: bool = True, compact: bool = False
+) -> tuple[np.ndarray, list]:
     """What is printed on the chain at each step, (T, rows) strings, and each row's
-    (height, font size, colour): step number, input, h_t of unit j, top guess (and c_t)."""
+    (height, font size, colour): step number, input, h_t of unit j, top guess (and c_t, unless
+    ``cell_state`` is False: a phone has no room for it). ``compact`` (a short screen): no
+    step numbers (the highlight and the heatmap's axis say the step), smaller letters."""
     tr, seq = scene.trace, scene.seq
     widest = max(len(label) for label in seq.labels)
     input_size = 26 if widest <= 2 else (20 if widest <= 4 else 16)  # numbers need room
     rows = [
         ([f"t={k}" for k in range(1, tr.T + 1)], (Y["step"], 14, theme.MUTED)),
-        (seq.labels, (Y["x"], input_size, theme.TEXT)),
+        (seq.labels, (Y["x"], min(input_size, 20) if compact else input_size, theme.TEXT)),
         (shorts(tr.h[1:, j]), (sum(Y["h"]) / 2, 15, theme.TEXT)),
-        (ro["guess"], (Y["guess"], 20, theme.COLOURS["g"])),
+        (ro["guess"], (Y["guess"], 17 if compact else 20, theme.COLOURS["g"])),
     ]
-    if tr.c is not None:  # the cell state of unit j, inside the top of each cell
+    if tr.c is not None and cell_state:  # the cell state of unit j, inside the top of each cell
         rows.append((shorts(tr.c[1:, j]), (Y["cell"][1] - 0.3, 14, theme.COLOURS["c"])))
+    if compact:
+        rows = rows[1:]
     text = np.array([list(r) for r, _ in rows], dtype=object).T  # (T, rows)
     return text, [style for _, style in rows]
 
 
-def chain_text_trace(W: int, styles: list[tuple], text: list[str]) -> dict:
-    """One text trace for the whole window: rows x slots, then the window's edges and caption."""
+def chain_text_trace(
+    W: int, styles: list[tuple], text: list[str], slots: int = WINDOW, caption_y: float = Y["top"]
+) -> dict:
+    """One text trace for the whole window: rows x slots, then the window's edges and caption
+    (centred on the ``slots`` cells the chain has room for, at height ``caption_y``)."""
     heights, sizes, colours = zip(*styles, strict=True)
     mid = sum(Y["cell"]) / 2
     return dict(
         PLAIN, mode="text", text=text,
-        x=np.tile(np.arange(W), len(styles)).tolist() + [X_RANGE[0] + 0.35, W - 0.2, (W - 1) / 2],
-        y=np.repeat(heights, W).tolist() + [mid, mid, Y["top"]],
+        x=np.tile(np.arange(W), len(styles)).tolist()
+        + [X_RANGE[0] + 0.35, W - 0.2, (slots - 1) / 2],
+        y=np.repeat(heights, W).tolist() + [mid, mid, caption_y],
         textfont=dict(size=np.repeat(sizes, W).tolist() + [18, 18, 18],
                       color=np.repeat(colours, W).tolist() + [theme.MUTED] * 3),
     )  # fmt: skip
@@ -218,21 +242,25 @@ def readout_trace(first: dict) -> dict:
         PLAIN, type="bar", xaxis="x2", yaxis="y2", orientation="h" if across else "v",
         **{"marker": dict(color=[theme.COLOURS["i"], theme.COLOURS["g"]]), **first},
         **({"y": rows[::-1]} if across else {"x": rows}),
-        textposition="outside", cliponaxis=False, textfont=dict(size=17),
+        # constraintext none: plotly shrank the labels to ~10 px to fit beside short bars
+        textposition="outside", cliponaxis=False, textfont=dict(size=17), constraintext="none",
     )  # fmt: skip
 
 
-def unrolled_figure(scene, t: int, j: int) -> dict:
-    """The unrolled network opening at step t (1..T), with unit j's numbers on the chain.
+def unrolled_figure(scene, t: int, j: int, fit: UnrolledFit | None = None) -> dict:
+    """The unrolled network opening at step t (1..T), with unit j's numbers on the chain, drawn
+    for one screen (``fit``; by default 12 cells, the panels side by side).
 
     Traces: heatmap, unit j's row, the chain's boxes and arrows (static), then the animated
     ones: chain highlight, chain labels, readout bars, heatmap column, bars of h_t.
     """
+    fit = fit or UNROLLED_DEFAULT
     tr = scene.trace
     T, H = tr.T, tr.H
-    W = min(WINDOW, T)
+    W = min(fit.window, T)
+    domain = STACKED if fit.stacked else COMPACT if fit.compact else DOMAIN
     ro = readout_rows(scene)
-    labels, styles = chain_labels(scene, ro, j)
+    labels, styles = chain_labels(scene, ro, j, fit.cell_state, fit.compact)
     readouts = readout_frames(ro)
     bars = theme.f32(tr.h)  # bars[k]: h_k
 
@@ -256,17 +284,20 @@ def unrolled_figure(scene, t: int, j: int) -> dict:
     heatmap = dict(
         type="heatmap", z=theme.f32(tr.h[1:].T), x=list(range(1, T + 1)), y=list(range(H)),
         xaxis="x3", yaxis="y3", colorscale=theme.DIVERGING, zmid=0,
-        colorbar=dict(title=dict(text="h", side="top"), x=DOMAIN["heatmap"][0][1] + 0.01,
-                      xanchor="left", y=0, yanchor="bottom", len=0.4, thickness=14),
+        colorbar=dict(title=dict(text="h", side="right" if fit.compact else "top"),
+                      x=domain["heatmap"][0][1] + 0.01,
+                      xanchor="left", y=domain["heatmap"][1][0], yanchor="bottom",
+                      len=domain["heatmap"][1][1] - domain["heatmap"][1][0], thickness=14),
         hovertemplate="step %{x}, unit %{y}<br>h = %{z:.3f}<extra></extra>",
     )  # fmt: skip
     unit_row = dict(PLAIN, **box(0.5, T + 0.5, j - 0.5, j + 0.5), mode="lines", xaxis="x3",
                     yaxis="y3", line=dict(color=theme.MUTED, width=1, dash="dot"))  # fmt: skip
-    static = [heatmap, unit_row, *chain_drawing(W, tr.kind)]
+    static = [heatmap, unit_row, *chain_drawing(W, tr.kind, not fit.compact)]
     animated = [
         dict(PLAIN, **first[0], mode="lines", fill="toself", fillcolor="rgba(240,228,66,0.12)",
              line=dict(color=HIGHLIGHT, width=2)),
-        chain_text_trace(W, styles, first[1]["text"]),
+        chain_text_trace(W, styles, first[1]["text"], fit.window,
+                         Y["step"] - 0.3 if fit.compact else Y["top"]),
         readout_trace(first[2]),
         dict(PLAIN, **first[3], mode="lines", xaxis="x3", yaxis="y3",
              line=dict(color=HIGHLIGHT, width=3)),
@@ -276,7 +307,7 @@ def unrolled_figure(scene, t: int, j: int) -> dict:
     ]  # fmt: skip
     indices = list(range(len(static), len(static) + len(animated)))
     frames = [dict(name=str(k), data=frame(k), traces=indices) for k in range(1, T + 1)]
-    layout = {**chain_layout(scene, ro, W, j), **player(T, t)}
+    layout = {**chain_layout(scene, ro, fit, j), **player(T, t)}
     return theme.figure(static + animated, layout, frames)
 
 
@@ -285,9 +316,14 @@ def player(T: int, t: int) -> dict:
     return theme.player([str(k) for k in range(1, T + 1)], active=t - 1)
 
 
-def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
+def chain_layout(scene, ro: dict, fit: UnrolledFit, j: int) -> dict:
     """Axes of the four panels; every range is fixed so nothing jumps during playback."""
     tr, seq = scene.trace, scene.seq
+    domain = STACKED if fit.stacked else COMPACT if fit.compact else DOMAIN
+    # a compact chain ends just above the guesses: its caption sits where the step numbers were
+    chain_range = [Y["step"] - 0.6, Y["top"] + 0.4]
+    if fit.compact:
+        chain_range = [Y["step"] - 1.0, Y["guess"] + 0.6]
     T, H = tr.T, tr.H
     xent = seq.loss == "xent"
     muted = dict(color=theme.MUTED, size=16)
@@ -308,40 +344,48 @@ def chain_layout(scene, ro: dict, W: int, j: int) -> dict:
         if T <= 20:  # whole steps only
             steps_x.update(tickvals=list(range(1, T + 1)), nticks=None)
     titles = [
-        ("chain", f"the same {theme.CELL_NAMES[tr.kind]} cell at every step"),
+        # a phone's narrow chain: the short title
+        (
+            "chain",
+            "the same cell at every step"
+            if fit.stacked
+            else f"the same {theme.CELL_NAMES[tr.kind]} cell at every step",
+        ),
         ("readout", "readout at step t" if xent else "prediction at t"),
-        ("heatmap", "memory: h<sub>t</sub> of every unit (rows) at every step"),
+        ("heatmap", "memory: h<sub>t</sub> of every unit at every step"),
         ("bars", "h<sub>t</sub> at step t"),
     ]
     annotations = [
-        dict(text=text, x=sum(DOMAIN[panel][0]) / 2, y=DOMAIN[panel][1][1] + 0.01, xref="paper",
-             yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
-             font=dict(size=20))
+        # the readout's title ends at the chart's right edge (centred, it ran past it)
+        dict(text=text, x=domain[panel][0][1] if panel == "readout" else sum(domain[panel][0]) / 2,
+             y=domain[panel][1][1] + 0.01, xref="paper", yref="paper",
+             xanchor="right" if panel == "readout" else "center", yanchor="bottom",
+             showarrow=False, font=dict(size=20))
         for panel, text in titles
     ]  # fmt: skip
     rows_y = [Y["x"], sum(Y["cell"]) / 2, sum(Y["h"]) / 2, Y["guess"]]
     rows_text = ["input x<sub>t</sub>", "cell", f"h<sub>t</sub> unit {j}", "top guess"]
-    if tr.c is not None:  # the cell state's values sit in the top of each cell
+    if tr.c is not None and fit.cell_state:  # the cell state's values sit in each cell's top
         rows_y.append(Y["cell"][1] - 0.3)
         rows_text.append(f"<span style='color:{theme.COLOURS['c']}'>c<sub>t</sub> unit {j}</span>")
     return dict(
-        height=820, bargap=0.25, showlegend=False,
-        margin=dict(l=150, r=30, t=50, b=70), annotations=annotations,
+        height=fit.height, bargap=0.25, showlegend=False,
+        margin=dict(l=fit.left, r=30, t=50, b=70), annotations=annotations,
         # room for a full window even when T < 12, so cells keep their size
-        xaxis=dict(domain=DOMAIN["chain"][0], anchor="y", visible=False,
-                   range=[X_RANGE[0], WINDOW - 1 + X_RANGE[1]]),
-        yaxis=dict(domain=DOMAIN["chain"][1], anchor="x", range=[Y["step"] - 0.6, Y["top"] + 0.4],
+        xaxis=dict(domain=domain["chain"][0], anchor="y", visible=False,
+                   range=[X_RANGE[0], fit.window - 1 + X_RANGE[1]]),
+        yaxis=dict(domain=domain["chain"][1], anchor="x", range=chain_range,
                    showgrid=False, zeroline=False, tickvals=rows_y, ticktext=rows_text,
                    tickfont=muted),
-        xaxis2=dict(domain=DOMAIN["readout"][0], anchor="y2", tickfont=muted, **readout_x),
-        yaxis2=dict(domain=DOMAIN["readout"][1], anchor="x2", tickfont=muted, **readout_y),
-        xaxis3=dict(domain=DOMAIN["heatmap"][0], anchor="y3", range=[0.5, T + 0.5],
+        xaxis2=dict(domain=domain["readout"][0], anchor="y2", tickfont=muted, **readout_x),
+        yaxis2=dict(domain=domain["readout"][1], anchor="x2", tickfont=muted, **readout_y),
+        xaxis3=dict(domain=domain["heatmap"][0], anchor="y3", range=[0.5, T + 0.5],
                     tickangle=0, showgrid=False, **steps_x),
-        yaxis3=dict(domain=DOMAIN["heatmap"][1], anchor="x3", range=[-0.5, H - 0.5],
+        yaxis3=dict(domain=domain["heatmap"][1], anchor="x3", range=[-0.5, H - 0.5],
                     showgrid=False, title=dict(text="unit"), tickfont=muted),
-        xaxis4=dict(domain=DOMAIN["bars"][0], anchor="y4", range=symmetric_range(tr.h[1:]),
+        xaxis4=dict(domain=domain["bars"][0], anchor="y4", range=symmetric_range(tr.h[1:]),
                     nticks=3, tickfont=muted),
-        yaxis4=dict(domain=DOMAIN["bars"][1], anchor="x4", matches="y3", showticklabels=False,
+        yaxis4=dict(domain=domain["bars"][1], anchor="x4", matches="y3", showticklabels=False,
                     showgrid=False),
     )  # fmt: skip
 

@@ -15,7 +15,9 @@ from explainer.cells import BLOCKS, KINDS, n_params
 from explainer.config import RunConfig
 from explainer.figures import compare as figs
 from explainer.figures import theme
+from explainer.figures.screens import main_figure_height
 from explainer.scene import Scene
+from explainer.ui import screen
 from explainer.ui.cache import cached_scene
 from explainer.ui.gradients import cached_jacobian_norms
 from explainer.ui.panels import show_animated, show_figure
@@ -65,8 +67,9 @@ def weights_note(cfg: RunConfig, scenes: dict[str, Scene]) -> None:
 
 def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
     """The three Jacobian-norm curves on one log plot, step t marked."""
+    height = main_figure_height(screen.current(), 520)
     fig, alt = figs.jacobian_comparison(norms, t), figs.jacobian_comparison_alt(norms, t)
-    show_figure(fig, key="cmp_norms", height=520, alt=alt)
+    show_figure(fig, key="cmp_norms", height=height, alt=alt)
 
 
 def heatmaps_figure(cfg: RunConfig, t: int) -> dict:

@@ -18,7 +18,9 @@ from explainer import gradients
 from explainer.cells import BLOCKS, n_params, sigmoid
 from explainer.config import MAX_TEXT
 from explainer.figures import gates, gru, lstm
+from explainer.figures.screens import main_figure_height, side_by_side
 from explainer.scene import Scene
+from explainer.ui import screen
 from explainer.ui.cache import cached_scene
 from explainer.ui.panels import explain, show_animated, show_figure
 from explainer.ui.view import time_cursor, unit_picker
@@ -49,7 +51,12 @@ def memory_latex(biases=MEMORY_BIASES, k: int = MEMORY_STEPS) -> str:
 
 @contextmanager
 def beside(markdown: str, ratio: tuple[int, int] = (3, 1)) -> Iterator[None]:
-    """A figure (the body of the ``with``) with its explanation in a narrower column."""
+    """A figure (the body of the ``with``) with its explanation in a narrower column, or
+    under it where the main column is too narrow for both (a phone, a small projector)."""
+    if not side_by_side(screen.current()):
+        yield
+        explain(markdown)
+        return
     left, right = st.columns(ratio, gap="large")
     with right:
         explain(markdown)
@@ -75,9 +82,10 @@ def step_and_unit(scene: Scene) -> tuple[int, int]:
 def gate_heatmaps(scene: Scene, t: int) -> None:
     """Every gate, then c_t and h_t, as units x time; step t highlighted and animated."""
     tr, labels = scene.trace, scene.seq.labels
-    build = lambda s: gates.gate_heatmaps(tr, labels, s)  # noqa: E731
+    height = main_figure_height(screen.current(), gates.natural_height(tr))
+    build = lambda s: gates.gate_heatmaps(tr, labels, s, height)  # noqa: E731
     alt = gates.gate_heatmaps_alt(tr, labels, t)
-    show_animated(("gate_heatmaps", scene.cfg), build, t, "gates_heatmaps", alt=alt)
+    show_animated(("gate_heatmaps", scene.cfg, height), build, t, "gates_heatmaps", alt=alt)
 
 
 def cell_belt(scene: Scene, t: int, j: int) -> None:

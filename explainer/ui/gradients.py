@@ -19,8 +19,10 @@ from explainer import gradients
 from explainer.cells import ACTIVATION_GAIN, BLOCKS
 from explainer.config import RunConfig
 from explainer.figures import gradients as figs
+from explainer.figures.screens import main_figure_height, side_by_side
 from explainer.scenarios import GRADIENT_TIPS, Setting
 from explainer.scene import Scene, make_scene
+from explainer.ui import screen
 from explainer.ui.cache import CONFIG_KEY, cached_scene, read_only
 from explainer.ui.panels import scene_link, show_animated, show_figure
 from explainer.ui.view import time_cursor
@@ -148,7 +150,8 @@ def regime_banner(run: GradientRun, scene: Scene) -> None:
     colour = REGIME_COLOURS[run.regime]
     left, *cols = st.columns([1.7, 1, 1, 1], vertical_alignment="center")
     with left:
-        st.markdown(f"## :{colour}-background[{run.regime.upper()}]")
+        # h3: one line in a narrow column ("VANISHING" wrapped as h2)
+        st.markdown(f"### :{colour}-background[{run.regime.upper()}]")
         st.caption(REGIME_WORDS[run.regime])
     top = max(float(s[0]) for s in run.svals.values())
     limit = min(run.thresholds.values()) if scene.params.kind == "rnn" else 1.0
@@ -205,8 +208,15 @@ def cursor_panel(cfg: RunConfig, run: GradientRun, scene: Scene) -> None:
         t = time_cursor(scene.trace.T, "Step t (the cursor on the curves)")
     with right:
         scene_link()
-    numbers_at(run, scene, t)
-    curves_chart(cfg, t)
+    if not side_by_side(screen.current()):  # the chart first, its numbers under it
+        curves_chart(cfg, t)
+        numbers_at(run, scene, t)
+        return
+    chart, numbers = st.columns([4, 1], gap="medium")
+    with chart:
+        curves_chart(cfg, t)
+    with numbers:
+        numbers_at(run, scene, t, columns=1)
 
 
 def curves_chart(cfg: RunConfig, t: int) -> None:
@@ -223,12 +233,14 @@ def curves_chart(cfg: RunConfig, t: int) -> None:
 
     run = gradient_run(cfg)
     alt = figs.gradient_curves_alt(run.dL, run.jac, t, run.bound)
-    show_animated(("grad_curves", cfg), build, t, "grad_curves", alt=alt)
+    height = main_figure_height(screen.current(), figs.CURVES_HEIGHT)
+    show_animated(("grad_curves", cfg), build, t, "grad_curves", height, alt=alt)
 
 
-def numbers_at(run: GradientRun, scene: Scene, t: int) -> None:
-    """The plotted numbers at the chosen step t, and what the loss L is."""
-    cols = st.columns(4)
+def numbers_at(run: GradientRun, scene: Scene, t: int, columns: int = 4) -> None:
+    """The plotted numbers at the chosen step t, and what the loss L is: in a row, or in one
+    column beside the chart."""
+    cols = st.columns(4) if columns == 4 else [st.container() for _ in range(4)]
     cols[0].metric(rf"$\|\partial L / \partial h_{{{t}}}\|$", figs.sci(run.dL[t]))
     cols[1].metric(rf"$\|\partial h_T / \partial h_{{{t}}}\|$", figs.sci(run.jac[t]))
     if run.bound is not None:

@@ -15,7 +15,7 @@ from explainer.figures import theme
 from explainer.figures.alt import Alt
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
-from explainer.ui import present
+from explainer.ui import present, screen
 from explainer.ui.a11y import keyboard_scrollable_equations
 from explainer.ui.cache import CONFIG_KEY
 from explainer.ui.export import export_popover
@@ -54,14 +54,19 @@ CHART_CONFIG = {
 }
 
 
-def page_header(title: str, intro: str) -> None:
-    """Page config, title and a one-paragraph introduction in plain words."""
+def page_header(title: str, intro: str | None = None) -> None:
+    """Page config, the app's layout rules, the screen reporter and the title; the
+    introduction in plain words under it, or (``intro=None``) placed by the page below its
+    main figure, so that figure fits a projector's screen."""
     # a local icon: an emoji or :material: icon would be fetched from a CDN, offline here
     st.set_page_config(page_title=f"{title} · Unrolled", page_icon=ICON, layout="wide")
     keyboard_scrollable_equations()
     present.page_modes()  # presenter view and the lecture bar, if the URL asks for them
+    screen.styles()
+    screen.report()
     st.title(title)
-    st.markdown(intro)
+    if intro:
+        st.markdown(intro)
 
 
 def explain(markdown: str) -> None:
@@ -146,12 +151,22 @@ def _built_at_step_one(key: tuple, _build: Callable[[int], dict]) -> dict:
 
 
 def show_animated(
-    key: tuple, build: Callable[[int], dict], t: int, chart_key: str, *, alt: Alt
+    key: tuple,
+    build: Callable[[int], dict],
+    t: int,
+    chart_key: str,
+    height: int | None = None,
+    *,
+    alt: Alt,
 ) -> None:
     """An animated figure opened at step t: built once per ``key`` (everything but t that
     decides it, e.g. the config and unit) and re-aimed at t, so moving t costs ~1 ms. ``alt``:
-    its text alternative at step t."""
-    _send(theme.aim_spec(_built_at_step_one(key, build), t - 1), chart_key, alt)
+    its text alternative at step t; ``height`` (px) overrides the figure's own (to fit a short
+    screen)."""
+    spec = theme.aim_spec(_built_at_step_one(key, build), t - 1)
+    if height:
+        spec["layout"] = {**spec["layout"], "height": height}
+    _send(spec, chart_key, alt)
 
 
 def show_figure(fig: dict, key: str, height: int | None = None, *, alt: Alt) -> None:
@@ -166,7 +181,13 @@ def show_figure(fig: dict, key: str, height: int | None = None, *, alt: Alt) -> 
 def _send(spec: dict, key: str, alt: Alt) -> None:
     """A packed spec to the browser as it is (no plotly objects, no validation), named by its
     description for screen readers, with its numbers in a table below (collapsed)."""
+    config = CHART_CONFIG
+    if screen.current().size_class == "phone":  # a touch shows it over titles and legends
+        config = {**CHART_CONFIG, "displayModeBar": False}
+        title = spec["layout"].get("title")
+        if isinstance(title, dict):  # a phone's chart is ~360 px wide: a smaller title
+            spec = {**spec, "layout": {**spec["layout"], "title": {**title, "font": {"size": 16}}}}
     fig = theme.from_spec(present.restyle(spec))
-    st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, width="stretch", alt=alt.text)
+    st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch", alt=alt.text)
     with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
         st.dataframe(alt.table, hide_index=True, alt=f"Numbers of the chart: {alt.name}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from explainer.figures.screens import unrolled_fit
 from explainer.figures.unrolled import unrolled_alt, unrolled_figure
 from explainer.scene import Scene
+from explainer.ui import screen
 from explainer.ui.panels import show_animated
 
 EXPLODING = 1e3  # |h| beyond this is no longer a squashed memory but a blow-up
@@ -34,9 +36,10 @@ def run_notices(scene: Scene) -> None:
 
 def unrolled_chart(scene: Scene, t: int, j: int) -> None:
     """The chain, the readout, the memory heatmap and h_t, all moved by the time cursor."""
-    build = lambda s: unrolled_figure(scene, s, j)  # noqa: E731
+    fit = unrolled_fit(screen.current())
+    build = lambda s: unrolled_figure(scene, s, j, fit)  # noqa: E731
     alt = unrolled_alt(scene, t, j)
-    show_animated(("unrolled", scene.cfg, j), build, t, "unrolled_chart", alt=alt)
+    show_animated(("unrolled", scene.cfg, j, fit), build, t, "unrolled_chart", alt=alt)
     trained = scene.cfg.weights != "random"
     st.caption(
         "The time cursor above moves every panel (▶ Play, or the arrow keys); when it stops, the "

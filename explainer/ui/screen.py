@@ -1,0 +1,109 @@
+"""The student's screen, as the server learns it: a tiny component (Streamlit's components v2,
+no iframe) reports the viewport and the main column's width once and again after a resize, and
+the app's own CSS (tighter margins, a compact title on short screens, a phone layout).
+
+Figures choose their layout from it through the pure functions of ``explainer.figures.screens``.
+
+References: Streamlit docs, ``st.components.v2.component`` (1.67).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer.figures.screens import LAPTOP, Screen
+
+KEY = "viewport"
+
+# reports {width, height, main} after the page settles and after any resize (debounced): the
+# window's, or the main column's when the sidebar opens or closes. It sends only a change, so
+# a report cannot rerun the page in a loop.
+_JS = """
+export default function ({ setStateValue, data }) {
+  let last = data && data.known ? JSON.stringify(data.known) : "";
+  let timer = null;
+  const measure = () => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    // the main column's content width: its box less its padding
+    const pad = main ? getComputedStyle(main) : null;
+    const inner = main
+      ? main.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight)
+      : window.innerWidth;
+    const now = { width: window.innerWidth, height: window.innerHeight, main: Math.round(inner) };
+    const text = JSON.stringify(now);
+    if (text !== last) { last = text; setStateValue("viewport", now); }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(measure, 250); };
+  window.addEventListener("resize", later);
+  const observer = new ResizeObserver(later);
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main) observer.observe(main);
+  later();
+  return () => { clearTimeout(timer); window.removeEventListener("resize", later);
+                 observer.disconnect(); };
+}
+"""
+
+_reporter = st.components.v2.component("unrolled.viewport", js=_JS)
+
+# the app's layout rules: less padding than Streamlit's wide layout, a one-line title on a
+# short screen (projector), a compact phone layout; the viewport reporter takes no room
+CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding: 4rem 2.5rem 5rem; }
+.st-key-viewport { display: none; }
+/* lecture-scene links, metrics and buttons wrap instead of ending in "..." */
+[data-testid="stPageLink"] *, [data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *,
+[data-testid="stPopoverButton"] *, [data-testid="stButton"] button * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMetricValue"] { font-size: 1.75rem; }
+/* equations at a size that fits a half-width column */
+[data-testid="stMain"] .katex-display > .katex { font-size: 1.05em; }
+@media (max-height: 799px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.25rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding: 0 0 0.25rem; }
+}
+@media (max-width: 639px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 4rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+}
+</style>
+"""
+
+
+def styles() -> None:
+    """The app's layout CSS (see CSS)."""
+    st.html(CSS)
+
+
+def report() -> None:
+    """Mount the reporter (once a run, from the page header). A new report reruns the page
+    once, so figures redraw at the right size."""
+    known = st.session_state.get(f"_{KEY}")
+    _reporter(key=KEY, data={"known": known}, on_viewport_change=_remember, height=0)
+
+
+def current() -> Screen:
+    """The student's screen as last reported; a laptop until the first report arrives."""
+    return _parse(st.session_state.get(f"_{KEY}"))
+
+
+def _remember() -> None:
+    """Keep the last report under a key of its own: it outlives the component's state when a
+    page switch drops the widget."""
+    value = getattr(st.session_state.get(KEY), "viewport", None)
+    if value:
+        st.session_state[f"_{KEY}"] = value
+
+
+def _parse(value) -> Screen:
+    """A Screen from the reported dict; junk or nothing gives the laptop default."""
+    try:
+        w, h = int(value["width"]), int(value["height"])
+        main = int(value.get("main", w))
+    except (TypeError, KeyError, ValueError):
+        return LAPTOP
+    if not (200 <= w <= 10_000 and 200 <= h <= 10_000 and 100 <= main <= w):
+        return LAPTOP
+    return Screen(width=w, height=h, main=main)

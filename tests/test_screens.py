@@ -1,0 +1,126 @@
+"""Screen sizes without a browser: size classes, what each figure draws per size, the one
+tick rule of every log axis."""
+
+import numpy as np
+import pytest
+
+from explainer.config import RunConfig
+from explainer.figures import gates, screens, theme
+from explainer.figures.screens import Screen
+from explainer.scene import make_scene
+
+PROJECTOR = Screen(1280, 720, 1180)
+SMALL_PROJECTOR = Screen(1024, 768, 924)
+LAPTOP = Screen(1440, 900, 965)  # the sidebar open
+PHONE = Screen(390, 844, 366)
+
+
+def test_size_classes_of_the_four_screens():
+    assert [s.size_class for s in (PROJECTOR, SMALL_PROJECTOR, LAPTOP, PHONE)] == [
+        "projector",
+        "projector",
+        "laptop",
+        "phone",
+    ]
+    assert screens.size_class(639, 2000) == "phone" and screens.size_class(640, 799) == "projector"
+
+
+@pytest.mark.parametrize("natural", [300, 520, 600, 820, 950])
+def test_a_main_figure_fits_a_projector_and_keeps_its_size_elsewhere(natural):
+    for s in (PROJECTOR, SMALL_PROJECTOR):
+        h = screens.main_figure_height(s, natural)
+        assert h <= max(natural, screens.MIN_FIGURE_HEIGHT)
+        assert h + screens.ABOVE_FIGURE <= s.height or h == screens.MIN_FIGURE_HEIGHT
+        assert h >= min(natural, screens.MIN_FIGURE_HEIGHT)
+    assert screens.main_figure_height(LAPTOP, natural) == natural
+    assert screens.main_figure_height(PHONE, natural) == natural
+
+
+def test_the_720_and_768_projectors_get_the_whole_figure_above_the_fold():
+    # the measured room: 720 - 275 and 768 - 275 are both above the legibility floor
+    assert screens.main_figure_height(PROJECTOR, 820) == 720 - screens.ABOVE_FIGURE
+    assert screens.main_figure_height(SMALL_PROJECTOR, 820) == 768 - screens.ABOVE_FIGURE
+
+
+@pytest.mark.parametrize("main", range(280, 2600, 37))
+def test_unrolled_cells_stay_wide_enough_for_their_numbers(main):
+    s = Screen(max(main + 40, 390), 900, main)
+    fit = screens.unrolled_fit(s)
+    plot = main - fit.left - 30
+    assert 3 <= fit.window <= 12
+    # "-0.30" at 15 px is ~36 px wide: each cell's slot keeps room for it, but on the
+    # narrowest phones, where three cells are the floor
+    per_cell = plot / (fit.window + 2.4)
+    assert per_cell >= 40 or fit.window == 3
+
+
+def test_fewer_steps_on_narrower_screens_and_a_phone_layout_of_its_own():
+    wide, small, phone = (screens.unrolled_fit(s) for s in (PROJECTOR, SMALL_PROJECTOR, PHONE))
+    assert wide.window == 12 and small.window < wide.window and phone.window < small.window
+    assert phone.stacked and not phone.cell_state and not wide.stacked
+    assert wide.height + screens.ABOVE_FIGURE <= PROJECTOR.height
+
+
+def test_words_go_under_a_figure_on_narrow_columns():
+    assert screens.side_by_side(PROJECTOR)
+    assert not screens.side_by_side(SMALL_PROJECTOR)
+    assert not screens.side_by_side(PHONE)
+
+
+def test_gate_heatmaps_go_to_two_columns_on_a_short_screen():
+    tr = make_scene(RunConfig(cell="lstm")).trace
+    one = gates.gate_heatmaps(tr, list("abc" * 20)[: tr.T], 3)
+    two = gates.gate_heatmaps(tr, list("abc" * 20)[: tr.T], 3, height=445)
+    assert one["layout"]["height"] == gates.natural_height(tr) and two["layout"]["height"] == 445
+    domains = {tuple(two["layout"][theme.axis_key("x", k)]["domain"]) for k in range(1, 7)}
+    assert domains == {(0.0, 0.45), (0.55, 1.0)}
+    # the step is highlighted in both columns, and every frame moves both
+    assert [s["xref"] for s in two["layout"]["shapes"]] == ["x", "x2"]
+    assert all(len(f["layout"]["shapes"]) == 2 for f in two["frames"])
+    assert len(two["data"]) == len(one["data"]) == 6
+
+
+def ticks(axis: dict) -> int:
+    """Tick labels plotly draws on a log axis set by ``theme.log_axis``."""
+    a, b = axis["range"]
+    if "tickvals" in axis:  # within two decades: 1, 2, 5 times powers of ten, all in range
+        assert all(a - 1e-9 <= np.log10(v) <= b + 1e-9 for v in axis["tickvals"])
+        return len(axis["tickvals"])
+    step = axis["dtick"]
+    return int(np.floor(b / step) - np.ceil(a / step) + 1)
+
+
+@pytest.mark.parametrize(
+    "lo, hi",
+    [(1e-300, 1e300), (1.0, 1e70), (1e-17, 2.5), (1e-3, 1e3), (0.5, 2.0), (1.0, 1.0), (3e-8, 4e-8)],
+)
+def test_every_log_axis_keeps_a_few_ticks_over_any_span(lo, hi):
+    axis = theme.log_axis(lo, hi)
+    assert axis["type"] == "log"
+    assert 1 <= ticks(axis) <= theme.LOG_MAX_TICKS
+    a, b = axis["range"]
+    assert a <= np.log10(lo) and b >= np.log10(hi)  # the data is inside
+    if "dtick" in axis:
+        assert ticks(axis) >= 2 and axis["dtick"] in (1, 2, 5, 10, 20, 50, 100, 200, 500)
+
+
+def test_junk_spans_give_one_decade():
+    for lo, hi in [(0.0, 5.0), (np.nan, 1.0), (np.inf, 1.0), (-1.0, 1.0)]:
+        assert theme.log_axis(lo, hi)["range"] == [0.0, 1.0]
+    assert theme.log_axis_over([np.nan, 0.0, -3.0], None)["range"] == [0.0, 1.0]
+
+
+def test_the_exploding_relu_scene_draws_a_few_ticks():
+    # the lecture scene "Exploding: ReLU with rho = 1.5" spans ~70 decades
+    axis = theme.log_axis_over(np.logspace(-2, 68, 50), 1.0)
+    assert ticks(axis) <= theme.LOG_MAX_TICKS
+
+
+def test_clipping_and_gradient_charts_use_the_rule():
+    from explainer.figures import gradients as fg
+
+    clip = fg.clip_norms_figure({"g": 1e68, "norm": 1.0, "elem": 3.0}, 1.0)
+    assert ticks(clip["layout"]["yaxis"]) <= theme.LOG_MAX_TICKS
+    jac = np.logspace(70, 0, 201)
+    curves = fg.gradient_curves(jac * 0.5, jac, 5, "rnn", None, None)
+    assert ticks(curves["layout"]["yaxis"]) <= theme.LOG_MAX_TICKS
