@@ -57,6 +57,10 @@ CSS = """
 [data-testid="stPopoverButton"] *, [data-testid="stButton"] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+/* but never inside an equation: a metric's maths label broke one glyph a line */
+[data-testid="stMetricLabel"] .katex, [data-testid="stMetricLabel"] .katex * {
+  white-space: nowrap !important;
+}
 [data-testid="stMetricValue"] { font-size: 1.75rem; }
 /* equations at a size that fits a half-width column */
 [data-testid="stMain"] .katex-display > .katex { font-size: 1.05em; }
