@@ -70,3 +70,9 @@ def set_cursor(at: AppTest, t: int) -> AppTest:
     """Move the page's time cursor to t as the bar does before its rerun; returns ``at``."""
     at.session_state["t"] = t
     return at
+
+
+def bar_data(at: AppTest) -> dict:
+    """What the page sent its time cursor (the one transport bar among its components)."""
+    (bar,) = [c for c in at.get("bidi_component") if c.proto.component_name.endswith("time_cursor")]
+    return json.loads(bar.proto.json)

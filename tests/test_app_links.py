@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from explainer import pretrained
 from explainer.config import MAX_TEXT, link_text
+from tests.app_utils import bar_data
 
 pytestmark = pytest.mark.app
 
@@ -157,8 +158,7 @@ def test_a_text_past_the_limit_is_cut_with_a_note_and_runs():
     notes = " ".join(i.value for i in at.info)
     assert f"Your text has {len(LONG)} characters" in notes and f"first {MAX_TEXT}" in notes
     # the page runs the cut text: its chain has one step per character but the last
-    (bar,) = at.get("bidi_component")  # the page's time cursor
-    assert json.loads(bar.proto.json)["T"] == MAX_TEXT - 1
+    assert bar_data(at)["T"] == MAX_TEXT - 1
     # the next run keeps the text and says nothing more
     at.run()
     assert at.text_area(key="text").value == LONG[:MAX_TEXT] and not at.info

@@ -166,8 +166,10 @@ def test_the_weights_select_offers_compatible_models():
     ok(at)
     select = at.selectbox(key="weights")
     assert select.options == ["random", "char-lstm"]
-    assert select.value == "char-lstm" and at.slider(key="hidden_size").disabled
-    assert any("set by the trained model: H = 32" in c.value for c in at.caption)
+    # the model's own H, on a slider that cannot move
+    shown = at.slider(key="trained_H")
+    assert select.value == "char-lstm" and shown.disabled and shown.value == 32
+    assert any("trained at H = 32" in c.value for c in at.caption)
     at.radio(key="source").set_value("adding").run()
     assert ok(at).selectbox(key="weights").options == ["random", "adding-lstm"]
     at.radio(key="source").set_value("sine").run()
