@@ -6,6 +6,12 @@ file of their own; nothing outside ``explainer/ui/``, ``Home.py`` and ``pages/``
 streamlit (ruff's banned-api rule).
 """
 
+# pandas and pyarrow (st.dataframe sends its tables with them) are imported here, once, before a
+# page runs: every chart has a table now, and a class's first runs importing them at the same
+# moment raced into "partially initialized module 'pandas'" (the class load test caught it)
+import pandas  # noqa: F401
+import pyarrow  # noqa: F401
+
 from explainer.ui import preload
 from explainer.ui.cache import cached_scene
 from explainer.ui.panels import (
