@@ -33,7 +33,7 @@ def markdown(at: AppTest) -> str:
 
 def banner(at: AppTest) -> str:
     """The regime badge alone (the what-to-try items name regimes too)."""
-    return next(m.value for m in at.markdown if m.value.startswith("### :"))
+    return next(m.value for m in at.markdown if m.value.startswith("**:"))
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -150,8 +150,8 @@ def regime_banner(run: GradientRun, scene: Scene) -> None:
     colour = REGIME_COLOURS[run.regime]
     left, *cols = st.columns([1.7, 1, 1, 1], vertical_alignment="center")
     with left:
-        # h3: one line in a narrow column ("VANISHING" wrapped as h2)
-        st.markdown(f"### :{colour}-background[{run.regime.upper()}]")
+        # a status, not a heading (a heading here skipped a level); bold fits a narrow column
+        st.markdown(f"**:{colour}-background[{run.regime.upper()}]**")
         st.caption(REGIME_WORDS[run.regime])
     top = max(float(s[0]) for s in run.svals.values())
     limit = min(run.thresholds.values()) if scene.params.kind == "rnn" else 1.0

@@ -110,7 +110,7 @@ def verdict_line(r: Review) -> None:
     """The verdict in words, and what reading the padding would have done to it."""
     p, q = r.masked.verdict, r.unmasked.verdict
     side = "positive" if p > 0.5 else "negative"
-    st.markdown(f"### Verdict: **{side}** (P(positive) = {p:.1%})")
+    st.markdown(f"Verdict: **{side}** (P(positive) = {p:.1%})")  # a status, not a heading
     if r.n < len(r.padded):
         flip = " — **the verdict flips**" if (p > 0.5) != (q > 0.5) else ""
         h = r.unmasked.trace.h
