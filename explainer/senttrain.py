@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from explainer import datasets, sentiment
+from explainer import datasets, sentiment, trainsets
 from explainer.cells import CellParams, params_from_torch
 from explainer.train import _torch
 
@@ -45,15 +45,8 @@ class SentimentConfig:
 
 def split(seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the app's reviews for training and held out (80/20, by class, seeded)."""
-    data = datasets.reviews()
-    rng = np.random.default_rng(seed)
-    tr, va = [], []
-    for k in range(len(data.classes)):
-        rows = rng.permutation(np.flatnonzero(data.labels == k))
-        cut = int(round(len(rows) * 0.8))
-        tr.append(rows[:cut])
-        va.append(rows[cut:])
-    return np.sort(np.concatenate(tr)), np.sort(np.concatenate(va))
+    tr, va = trainsets.stratified(datasets.reviews(), np.random.default_rng(seed))
+    return np.sort(tr), np.sort(va)
 
 
 def labelled() -> tuple[tuple[str, ...], np.ndarray]:

@@ -278,17 +278,21 @@ def _one_hot_padded(ids: np.ndarray, n: int) -> np.ndarray:
     return np.eye(n + 1, n, dtype=np.float32)[np.where(ids < 0, n, ids)]
 
 
-def reviews(data: datasets.Labelled, seed: int, batch: int) -> TaskData:
-    """Many-to-one classification of short texts read word by word; 80/20 seeded split."""
-    # a split stratified by class, so both halves hold the classes in the same proportions
-    rng = np.random.default_rng(subseed(seed, 3))
+def stratified(data: datasets.Labelled, rng: np.random.Generator, share: float = 0.8):
+    """Row numbers for training and held out, split class by class (each class shuffled, its
+    first ``share`` for training), so both halves hold the classes in the same proportions."""
     tr, va = [], []
     for k in range(len(data.classes)):
         rows = rng.permutation(np.flatnonzero(data.labels == k))
-        cut = int(round(len(rows) * 0.8))
+        cut = int(round(len(rows) * share))
         tr.append(rows[:cut])
         va.append(rows[cut:])
-    tr, va = np.concatenate(tr), np.concatenate(va)
+    return np.concatenate(tr), np.concatenate(va)
+
+
+def reviews(data: datasets.Labelled, seed: int, batch: int) -> TaskData:
+    """Many-to-one classification of short texts read word by word; 80/20 seeded split."""
+    tr, va = stratified(data, np.random.default_rng(subseed(seed, 3)))
     vocab = datasets.word_vocab([data.texts[k] for k in tr])
     V, C = len(vocab), len(data.classes)
     batch = min(batch, len(tr))
