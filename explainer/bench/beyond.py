@@ -13,9 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from explainer import bitrain, future, senttrain
+from explainer.bench import pages as page_runs
 from explainer.cells import KINDS
 from explainer.figures import bidirectional as fig
 from explainer.figures import theme
@@ -43,22 +42,20 @@ def training() -> None:
           f"six {r['six']:.0%} |")  # fmt: skip
 
 
-def _move_t(at: AppTest, t: int) -> None:
-    """Move the page's time cursor as its bar does (a custom component: set t, rerun)."""
-    at.session_state["t"] = t
-    at.run()
-
-
 def reruns() -> None:
+    """Each page's rerun after t moves as its bar moves it (t set, then a run), via the page
+    benchmark's AppTest helpers."""
     print("\n| page | median rerun after moving t (ms) |\n|---|---|")
     for page, values in PAGES.items():
-        at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=300).run()
-        _move_t(at, values[0])
+        path = REPO / "pages" / page
+        at = page_runs.started(path, {})
         times = []
-        for v in values[1:]:
+        for k, v in enumerate(values):
+            at.session_state["t"] = v
             start = time.perf_counter()
-            _move_t(at, v)
-            times.append(time.perf_counter() - start)
+            page_runs.checked(at.run(), path)
+            if k:  # the first move warms up
+                times.append(time.perf_counter() - start)
         print(f"| {page} | {1000 * statistics.median(times):.0f} |")
 
 
