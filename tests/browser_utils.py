@@ -31,10 +31,19 @@ def real_errors(console_errors: list[str]) -> list[str]:
     return [e for e in console_errors if not BASE_PATH_PROBE.search(e)]
 
 
+# the screen reporter (explainer/ui/screen.py) marks <html> "no" from a size report until the
+# run it started has drawn: until then a rerun is on its way
+SCREEN_KNOWN = """() => !document.querySelector('.st-key-viewport')
+  || document.documentElement.dataset.screenKnown === 'yes'"""
+
+
 def wait_for_app(page: Page, timeout_ms: int = 60_000) -> None:
-    """Block until the app is connected, its script run has finished and every element drew."""
+    """Block until the app is connected, its script run has finished, the server knows the
+    screen's size (no rerun on its way) and every element drew."""
     page.wait_for_selector(APP, timeout=timeout_ms)
     page.wait_for_selector(CONNECTED, timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    page.wait_for_function(SCREEN_KNOWN, timeout=timeout_ms)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
     # the "Running..." status widget lingers for a moment after the run ends
     expect(page.locator(STATUS)).to_be_hidden(timeout=timeout_ms)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from explainer import pretrained
 from explainer.config import MAX_TEXT, link_text
+from explainer.ui import screen
 from tests.app_utils import bar_data
 
 pytestmark = pytest.mark.app
@@ -133,6 +134,10 @@ SIDEBAR_JUNK = [
 def test_every_link_notice_names_the_value_the_page_uses(page, query, expected):
     at = run(page, **query)
     assert_notices_match(at, query, expected)
+    # the run the screen reporter's first report starts keeps them on screen
+    at.session_state[screen.REPORT_PENDING] = True
+    at.run()
+    assert_notices_match(at, query, expected)
     # a value that only changed its spelling is taken without a notice
     if query.get("seed") == "1e3":
         assert in_use(at, "seed") == 1000
@@ -159,7 +164,11 @@ def test_a_text_past_the_limit_is_cut_with_a_note_and_runs():
     assert f"Your text has {len(LONG)} characters" in notes and f"first {MAX_TEXT}" in notes
     # the page runs the cut text: its chain has one step per character but the last
     assert bar_data(at)["T"] == MAX_TEXT - 1
-    # the next run keeps the text and says nothing more
+    # the run the screen reporter's first report starts keeps the note on screen ...
+    at.session_state[screen.REPORT_PENDING] = True
+    at.run()
+    assert at.text_area(key="text").value == LONG[:MAX_TEXT] and at.info
+    # ... and any other run ends it, the cut text kept
     at.run()
     assert at.text_area(key="text").value == LONG[:MAX_TEXT] and not at.info
 

@@ -76,14 +76,7 @@ def show(page, base_url: str, name: str, query: str = "?t=3"):
     page.locator(CURSOR_COUNT).scroll_into_view_if_needed()
 
 
-# known bug, open in issue #9: on Gradients a script run happens while the bar plays (seen in
-# three runs of three after the screen reporter landed; not yet traced)
-RERUN_WHILE_PLAYING = pytest.mark.xfail(reason="a script runs while playing on Gradients")
-
-
-@pytest.mark.parametrize(
-    "name", [UNROLLED, LSTM, pytest.param(GRADIENTS, marks=RERUN_WHILE_PLAYING)]
-)
+@pytest.mark.parametrize("name", [UNROLLED, LSTM, GRADIENTS])
 def test_play_then_pause_leaves_every_panel_at_one_step(
     app_server, browser_page, console_errors, name
 ):

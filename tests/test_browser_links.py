@@ -6,7 +6,14 @@ test-results/screenshots/."""
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot, wait_for_app
+from browser_utils import (
+    assert_no_exception,
+    cursor_step,
+    open_page,
+    real_errors,
+    screenshot,
+    wait_for_app,
+)
 
 from explainer.config import MAX_TEXT
 
@@ -15,16 +22,6 @@ pytestmark = pytest.mark.browser
 LINK = dict(cell="lstm", hidden_size="18", seed="42", t="8", text="hello world")
 TEXT = "Text to read, one character per step"
 LONG = "the quick brown fox jumps over the lazy dog. " * 14  # 630 characters
-
-
-# the label of the last stop of the animated chart's player
-LAST_STEP = """() => {
-    const gd = [...document.querySelectorAll('.js-plotly-plot')]
-        .find(g => g._fullLayout && (g._fullLayout.sliders || []).length);
-    if (!gd) return null;
-    const steps = gd._fullLayout.sliders[0].steps;
-    return String(steps[steps.length - 1].label);
-}"""
 
 
 def shown(page) -> dict[str, str]:
@@ -75,10 +72,6 @@ def test_a_deep_link_survives_a_click_in_the_menu(app_server, browser_page, cons
     assert real_errors(console_errors) == []
 
 
-# known bug, open in issue #9: the link notices are shown once, and the screen reporter's first
-# report reruns the page, so in the browser they can vanish before anyone reads them (AppTest,
-# with no reporter, checks every notice: tests/test_app_links.py)
-@pytest.mark.xfail(reason="link notices shown once vanish on the screen reporter's rerun")
 def test_link_notices_say_what_runs(app_server, browser_page, console_errors):
     junk = dict(hidden_size="1.5", seed="3.7", text=LONG)
     open_page(browser_page, f"{app_server}/Unrolled_RNN?{urlencode(junk)}")
@@ -93,9 +86,8 @@ def test_link_notices_say_what_runs(app_server, browser_page, console_errors):
     values = shown(browser_page)
     assert (values["hidden_size"], values["seed"]) == ("2", "4")
     assert values["text"] == LONG[:MAX_TEXT]
-    # the chart's player runs the cut text: one step per character but the last
-    last = browser_page.evaluate(LAST_STEP)
-    assert last is not None and last.split()[0] == str(MAX_TEXT - 1), last
+    # the time cursor runs the cut text: one step per character but the last
+    assert cursor_step(browser_page)[1] == MAX_TEXT - 1
     assert {k: query(browser_page.url).get(k) for k in junk} == dict(
         hidden_size="2", seed="4", text=LONG[:MAX_TEXT]
     )

@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from explainer.config import LinkField, link_notice, link_text, read_link
+from explainer.ui import screen
 
 NOTICES = "_link_notices"
 
@@ -48,19 +49,47 @@ def clean(fields: dict[str, LinkField]) -> None:
 
 
 def note(key: str, message: str) -> None:
-    """A notice about a link value, shown by ``show_notices`` (once)."""
+    """A notice about a link value, shown by ``show_notices``."""
     st.session_state.setdefault(NOTICES, {})[key] = message
 
 
+def kept_for_a_screen_report(pending: str):
+    """What waits under session key ``pending`` (a message, or messages by key), taken once,
+    and given again by a run that only the screen reporter's report started (it follows the
+    first run of every page a moment later, and would wipe a notice before anyone read it);
+    any other run clears it."""
+    shown = f"{pending}_shown"
+    new = st.session_state.pop(pending, None)
+    if new:
+        st.session_state[shown] = new
+        return new
+    if screen.reported_this_run():
+        return st.session_state.get(shown)
+    st.session_state.pop(shown, None)
+    return None
+
+
 def show_notices() -> None:
-    """The notices once, in one box (room for the figures on a projector or a phone): what the
-    link said and what the page uses instead."""
-    messages = list(st.session_state.pop(NOTICES, {}).values())
+    """The notices in one box (room for the figures on a projector or a phone): what the
+    link said and what the page uses instead (see ``kept_for_a_screen_report``)."""
+    messages = list((kept_for_a_screen_report(NOTICES) or {}).values())
     if len(messages) == 1:
         st.warning(f"A value in the link was changed: {messages[0]}.", icon=":material/link_off:")
     elif messages:
         lines = "\n".join(f"- {m}." for m in messages)
         st.warning(f"Values in the link were changed:\n{lines}", icon=":material/link_off:")
+
+
+def notice_here(key: str, message: str | None) -> None:
+    """A notice shown where a value is used rather than in the page's box: t and the unit j
+    are checked against T and H, known only once the page has run its scene. ``message``
+    (None: nothing new) is kept like ``show_notices``' for the screen reporter's run."""
+    pending = f"_notice_{key}"
+    if message:
+        st.session_state[pending] = message
+    kept = kept_for_a_screen_report(pending)
+    if kept:
+        st.warning(f"A value in the link was changed: {kept}.", icon=":material/link_off:")
 
 
 def keep(key: str, default) -> None:

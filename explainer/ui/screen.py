@@ -14,6 +14,9 @@ import streamlit as st
 from explainer.figures.screens import LAPTOP, Screen
 
 KEY = "viewport"
+# a report's callback marks the run it starts; ``report`` moves the mark to REPORT_RUN for
+# the rest of that run (a run without a new report clears it)
+REPORT_PENDING, REPORT_RUN = "_viewport_new", "_viewport_run"
 
 # reports {width, height, main} after the page settles and after any resize (debounced): the
 # window's, or the main column's when the sidebar opens or closes. It sends only a change, so
@@ -22,6 +25,9 @@ _JS = """
 export default function ({ setStateValue, data }) {
   let last = data && data.known ? JSON.stringify(data.known) : "";
   let timer = null;
+  // whether the server has this screen's size: "no" from a report until the run it starts
+  // has drawn (tests wait for "yes" before they time anything)
+  const mark = (known) => { document.documentElement.dataset.screenKnown = known ? "yes" : "no"; };
   const measure = () => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
     // the main column's content width: its box less its padding
@@ -31,9 +37,10 @@ export default function ({ setStateValue, data }) {
       : window.innerWidth;
     const now = { width: window.innerWidth, height: window.innerHeight, main: Math.round(inner) };
     const text = JSON.stringify(now);
+    mark(text === last);
     if (text !== last) { last = text; setStateValue("viewport", now); }
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(measure, 250); };
+  const later = () => { mark(false); clearTimeout(timer); timer = setTimeout(measure, 250); };
   window.addEventListener("resize", later);
   const observer = new ResizeObserver(later);
   const main = document.querySelector('[data-testid="stMain"]');
@@ -85,7 +92,13 @@ def report() -> None:
     """Mount the reporter (once a run, from the page header). A new report reruns the page
     once, so figures redraw at the right size."""
     known = st.session_state.get(f"_{KEY}")
+    st.session_state[REPORT_RUN] = st.session_state.pop(REPORT_PENDING, False)
     _reporter(key=KEY, data={"known": known}, on_viewport_change=_remember, height=0)
+
+
+def reported_this_run() -> bool:
+    """Whether this run is the one a new report started (the same page again, at its size)."""
+    return bool(st.session_state.get(REPORT_RUN))
 
 
 def current() -> Screen:
@@ -99,6 +112,7 @@ def _remember() -> None:
     value = getattr(st.session_state.get(KEY), "viewport", None)
     if value:
         st.session_state[f"_{KEY}"] = value
+        st.session_state[REPORT_PENDING] = True
 
 
 def _parse(value) -> Screen:

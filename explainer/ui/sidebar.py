@@ -288,7 +288,7 @@ def sidebar_config(
             )
         values.update(_extra_controls(tuple(e for e in extras if e not in unused), cell))
     links.show_notices()
-    cut = st.session_state.pop("_text_cut", None)
+    cut = links.kept_for_a_screen_report("_text_cut")
     if cut:
         st.info(f"Note: {cut}.", icon=":material/content_cut:")
     return RunConfig(**values)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from explainer.config import RunConfig
 from explainer.scene import Scene
-from explainer.ui import player
+from explainer.ui import links, player
 from explainer.ui.cache import cached_scene
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -31,18 +31,18 @@ def _bounded(key: str, lo: int, hi: int, default: int) -> int:
     value is handed to the control on every run, so it survives page switches, and written
     back in the address when a page switch dropped it (``sidebar`` checked it is a number)."""
     raw = st.session_state.get(key, st.query_params.get(key))
+    message = None
     try:
         value = int(raw) if raw is not None else default
     except (TypeError, ValueError):
         value = default
-        st.warning(f"A value in the link was changed: {key}={str(raw)[:20]!r} is not a whole "
-                   f"number; using {value}.", icon=":material/link_off:")  # fmt: skip
+        message = f"{key}={str(raw)[:20]!r} is not a whole number; using {value}"
     if not lo <= value <= hi:
         clamped = min(max(value, lo), hi)
         if key in st.query_params and key not in st.session_state:
-            st.warning(f"A value in the link was changed: {key}={value} is outside {lo} to "
-                       f"{hi}; using {clamped}.", icon=":material/link_off:")  # fmt: skip
+            message = f"{key}={value} is outside {lo} to {hi}; using {clamped}"
         value = clamped
+    links.notice_here(key, message)
     try:
         st.session_state[key] = value
     except Exception:  # a bound widget already rendered this run
