@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import ui
+from explainer.learn.glossary import GLOSSARY
 from explainer.ui import lecture, screen
 from explainer.ui.a11y import keyboard_scrollable_equations
 
@@ -28,6 +29,7 @@ LESSONS = {
     "7_Bidirectional_RNN.py": "Read forwards and backwards: a tagger that needs the future.",
     "8_Sentiment_pipeline.py": "From words to a verdict: tokenise, pad, embed, LSTM, sigmoid.",
     "9_Sequence_to_sequence.py": "An encoder reads, a decoder writes: one context vector between.",
+    "10_Flashcards_and_quiz.py": "Flashcards, misconception checks and a quiz on live models.",
 }
 
 INTRO = """
@@ -45,38 +47,6 @@ STEP = r"\overset{\substack{\displaystyle x_{%s} \\ \displaystyle \downarrow}}{\
 CHAIN = r" \rightarrow ".join(["h_0", STEP % 1, STEP % 2, r"\cdots", STEP % "T", "h_T"])
 # a phone's width holds two cells
 CHAIN_SHORT = r" \rightarrow ".join(["h_0", STEP % 1, r"\cdots", STEP % "T", "h_T"])
-
-# (term, plain words, key equation)
-GLOSSARY = [
-    (
-        "Hidden state",
-        "The network's running memory: one vector, updated at every step.",
-        r"h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})",
-    ),
-    (
-        "Unrolling",
-        "Redraw the loop as a chain of identical cells, one per time step, sharing weights.",
-        r"h_T = f(\cdots f(f(h_0, x_1), x_2) \cdots, x_T)",
-    ),
-    (
-        "Backprop through time (BPTT)",
-        "Run the chain forwards, then send the error backwards through every step. The "
-        "Jacobians multiply in order, the last step's on the left: matrices do not commute.",
-        r"\frac{\partial h_T}{\partial h_t} = \frac{\partial h_T}{\partial h_{T-1}}"
-        r" \cdots \frac{\partial h_{t+1}}{\partial h_t}",
-    ),
-    (
-        "Gates",
-        "Numbers between 0 and 1 that open or close a path: keep, write or show memory.",
-        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
-    ),
-    (
-        "Vanishing / exploding gradients",
-        "A long product of Jacobians shrinks to nothing or blows up; with tanh it is "
-        "bounded by the largest singular value of the recurrent weights.",
-        r"\left\| \frac{\partial h_T}{\partial h_t} \right\| \le \sigma_{\max}(W_{hh})^{\,T-t}",
-    ),
-]
 
 
 def lesson_files() -> list[Path]:

@@ -217,7 +217,11 @@ def test_jacobian_product_is_ordered_and_does_not_commute():
     np.testing.assert_allclose(ordered, jacobians(p, tr)[t], rtol=1e-10, atol=1e-14)
     assert not np.allclose(reversed_, ordered, rtol=1e-3)
     # the pages write the same order: dh_T/dh_{T-1} first, dh_{t+1}/dh_t last
-    bptt = next(e for term, _, e in page_constant(ROOT / "Home.py", "GLOSSARY") if "BPTT" in term)
+    bptt = next(
+        e
+        for term, _, e in page_constant(ROOT / "explainer" / "learn" / "glossary.py", "GLOSSARY")
+        if "BPTT" in term
+    )
     for text in (page_constant(GRADIENTS_PAGE, "JACOBIAN"), bptt):
         rhs = text.split("=", 1)[1]
         assert r"\prod" not in rhs

@@ -1,0 +1,1 @@
+"""Learn mode: a guided path, predict-then-reveal checks, flashcards, misconceptions, a quiz."""

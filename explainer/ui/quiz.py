@@ -1,0 +1,119 @@
+"""The quiz panel: the seed from the link, one question at a time (answer, check, next), and a
+review that links every missed question to the scene that explains it.
+
+A quiz's progress is the student's own (session state, keyed by the seed); the draw for a seed
+is shared read-only (``st.cache_resource``), since every student with that seed gets the same.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer.learn import quiz
+from explainer.ui import links
+
+STATE = "_quiz"  # session key: {"seed", "index", "verdicts", "revealed"}
+
+
+@st.cache_resource(max_entries=64)
+def drawn(seed: int) -> tuple[quiz.Drawn, ...]:
+    """The questions of quiz ``seed`` (frozen; computed once per seed)."""
+    return quiz.draw(quiz.bank(), seed)
+
+
+def seed_from_link() -> int:
+    """The quiz seed in the link (``?seed=``), moved to one the quiz can use, with a notice
+    saying which; written back so the address always names the quiz on screen."""
+    raw = st.query_params.get("seed")
+    seed, notice = quiz.read_seed(raw)
+    if notice:
+        links.note("seed", notice)
+        st.query_params["seed"] = str(seed)
+    links.show_notices()
+    return seed
+
+
+def _state(seed: int) -> dict:
+    state = st.session_state.get(STATE)
+    if state is None or state["seed"] != seed:
+        state = {"seed": seed, "index": 0, "verdicts": {}, "revealed": False}
+        st.session_state[STATE] = state
+    return state
+
+
+def _next() -> None:
+    state = st.session_state[STATE]
+    state["index"] += 1
+    state["revealed"] = False
+
+
+def _new_quiz(seed: int) -> None:
+    st.query_params["seed"] = str(seed)
+    st.session_state.pop(STATE, None)
+
+
+def _answer_box(q: quiz.Drawn, key: str, locked: bool):
+    if q.options:
+        return st.radio("Your answer", q.options, index=None, key=key, disabled=locked)
+    return st.text_input("Your answer (a number)", key=key, disabled=locked,
+                         placeholder="type a number")  # fmt: skip
+
+
+def quiz_panel(seed: int) -> None:
+    """The quiz for ``seed``: the current question, or the review once all are answered."""
+    questions = drawn(seed)
+    state = _state(seed)
+    if state["index"] >= len(questions):
+        review(seed, questions, state["verdicts"])
+        return
+    q = questions[state["index"]]
+    right = sum(v == "right" for v in state["verdicts"].values())
+    st.markdown(f"**Quiz {seed} · question {state['index'] + 1} of {len(questions)}** · "
+                f"{right} right so far")  # fmt: skip
+    st.progress(state["index"] / len(questions))
+    with st.container(border=True, key="quiz_question"):
+        st.markdown(q.prompt)
+        raw = _answer_box(q, f"quiz_{seed}_{q.id}", state["revealed"])
+    if not state["revealed"]:
+        if st.button("Check", key="quiz_check", type="primary", icon=":material/check:"):
+            fb = quiz.grade(q, raw)
+            if fb.verdict == "unreadable":
+                st.warning(fb.message, icon=":material/help:")
+                return
+            state["verdicts"][q.id] = fb.verdict
+            state["revealed"] = True
+            st.rerun()
+        return
+    fb = quiz.grade(q, raw)
+    if fb.verdict == "right":
+        st.success(fb.message, icon=":material/check:")
+    else:
+        st.error(fb.message, icon=":material/close:")
+        st.page_link(q.page, label="Open the scene that explains it", query_params=q.params,
+                     icon=":material/open_in_new:")  # fmt: skip
+    if q.detail:
+        st.caption(f"Computed for this quiz: {q.detail}.")
+    last = state["index"] + 1 == len(questions)
+    st.button("See your score" if last else "Next question", key="quiz_next", on_click=_next,
+              type="primary", icon=":material/arrow_forward:")  # fmt: skip
+
+
+def review(seed: int, questions: tuple[quiz.Drawn, ...], verdicts: dict[str, str]) -> None:
+    """The score, and each missed question with its answer and a link to its scene."""
+    right, missed = quiz.score(questions, verdicts)
+    st.subheader(f"Your score: {right} of {len(questions)}")
+    st.progress(right / len(questions))
+    if not missed:
+        st.success("Every question right. Try another quiz: new seed, new models.")
+    for q in missed:
+        with st.container(border=True):
+            st.markdown(f"**Missed:** {q.prompt}\n\n**Answer:** {q.shown_answer}. {q.why}")
+            st.page_link(q.page, label="Open the scene that explains it",
+                         query_params=q.params, icon=":material/open_in_new:")  # fmt: skip
+    st.button("Take a new quiz", key="quiz_new", on_click=_new_quiz, args=((seed + 1) % 2**31,),
+              icon=":material/casino:")  # fmt: skip
+
+
+def sections() -> list:
+    """The page's three parts as tabs: flashcards, misconceptions, quiz."""
+    return st.tabs(["Flashcards", "Misconceptions", "Quiz"])
