@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from explainer.config import LinkField, link_notice, read_link
-from explainer.learn.quiz_live import LIVE
+from explainer.learn.quiz_live import LIVE, LIVE_VALUES
 
 FILE = Path(__file__).resolve().parents[2] / "assets" / "learn" / "quiz.toml"
 PAGES = Path(__file__).resolve().parents[2] / "pages"
@@ -149,7 +149,7 @@ def question(q: object, k: int) -> Question:
         tol = q.get("tolerance", 0)
         if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < math.inf:
             raise QuizFileError(f"{where}: field 'tolerance' must be a number of 0 or more")
-        fill = set(LIVE[live](np.random.default_rng(0)).values)
+        fill = set(LIVE_VALUES[live])
         extra = {"live": live, "tolerance": float(tol)}
     try:
         unknown = _fields(texts["prompt"]) - fill

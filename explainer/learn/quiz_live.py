@@ -110,3 +110,10 @@ LIVE = {
     "gate_saturation": gate_saturation,
     "gradient_regime": gradient_regime,
 }
+# the names each one fills in a prompt (checked at load without computing anything)
+LIVE_VALUES = {
+    "param_count": ("cell", "D", "H"),
+    "grad_order": ("rho", "T", "H"),
+    "gate_saturation": ("bias",),
+    "gradient_regime": ("activation", "rho", "T"),
+}
