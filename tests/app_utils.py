@@ -76,3 +76,13 @@ def bar_data(at: AppTest) -> dict:
     """What the page sent its time cursor (the one transport bar among its components)."""
     (bar,) = [c for c in at.get("bidi_component") if c.proto.component_name.endswith("time_cursor")]
     return json.loads(bar.proto.json)
+
+
+# pages whose charts appear only after a click: the key of the button that shows them
+CHARTS_AFTER = {"10_Flashcards_and_quiz": "cards_flip"}
+
+
+def with_charts(at: AppTest, page) -> AppTest:
+    """The page with its charts on screen (turned to them, for ``CHARTS_AFTER`` pages)."""
+    key = CHARTS_AFTER.get(page.stem)
+    return at.button(key=key).click().run() if key else at

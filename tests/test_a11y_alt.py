@@ -17,6 +17,7 @@ from explainer.figures import gradients as grad_figs
 from explainer.scene import make_scene, show_char
 from explainer.ui.panels import MODEBAR
 from explainer.ui.train_results import trend
+from tests.app_utils import with_charts
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "pages").glob("*.py"))
 TABLE = "Numbers as a table: "
@@ -25,7 +26,7 @@ TABLE = "Numbers as a table: "
 @pytest.mark.app
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_every_chart_has_a_description_and_a_table(page):
-    at = AppTest.from_file(str(page), default_timeout=60).run()
+    at = with_charts(AppTest.from_file(str(page), default_timeout=60).run(), page)
     assert not at.exception
     charts = at.get("plotly_chart")
     assert charts

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer.figures import theme
+from tests.app_utils import with_charts
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "pages").glob("*.py"))
 
@@ -40,7 +41,7 @@ def differences(sent, valid, path=""):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_unvalidated_figures_equal_their_validated_form(page, monkeypatch):
     monkeypatch.setattr(theme, "VALIDATE", False)
-    at = AppTest.from_file(str(page), default_timeout=60).run()
+    at = with_charts(AppTest.from_file(str(page), default_timeout=60).run(), page)
     assert not at.exception
     charts = at.get("plotly_chart")
     assert charts

@@ -13,6 +13,7 @@ from explainer.figures.cards import FIGURES
 from explainer.learn import cards
 from explainer.learn.misconceptions import MISCONCEPTIONS, Evidence
 from explainer.ui.panels import show_figure
+from explainer.ui.quiz import scene_link
 
 CARDS = "_cards"  # session key: {"seed", "queue", "flipped", "done", "again"}
 BY_ID = {c.id: c for c in cards.all_cards()}
@@ -113,5 +114,4 @@ def misconceptions() -> None:
                 st.success(f"Right: it is {verdict.lower()}. {body}", icon=":material/check:")
             else:
                 st.error(f"Not quite: it is {verdict.lower()}. {body}", icon=":material/close:")
-            st.page_link(m.page, label="See it in the scene that explains it",
-                         query_params=m.params, icon=":material/open_in_new:")  # fmt: skip
+            scene_link(m.page, m.params, "See it in the scene that explains it")

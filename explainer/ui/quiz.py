@@ -7,12 +7,16 @@ is shared read-only (``st.cache_resource``), since every student with that seed 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from explainer.learn import quiz
+from explainer.lectures import page_name
 from explainer.ui import links
 
-STATE = "_quiz"  # session key: {"seed", "index", "verdicts", "revealed"}
+SCENE_LABEL = "Open the scene that explains it"
+STATE = "_quiz"  # session key: {"seed", "index", "verdicts", "answers", "revealed"}
 
 
 @st.cache_resource(max_entries=64)
@@ -36,7 +40,8 @@ def seed_from_link() -> int:
 def _state(seed: int) -> dict:
     state = st.session_state.get(STATE)
     if state is None or state["seed"] != seed:
-        state = {"seed": seed, "index": 0, "verdicts": {}, "revealed": False}
+        state = {"seed": seed, "index": 0, "verdicts": {}, "answers": {},
+                 "revealed": False}  # fmt: skip
         st.session_state[STATE] = state
     return state
 
@@ -52,11 +57,18 @@ def _new_quiz(seed: int) -> None:
     st.session_state.pop(STATE, None)
 
 
-def _answer_box(q: quiz.Drawn, key: str, locked: bool):
+def scene_link(page: str, params: dict[str, str], label: str = SCENE_LABEL) -> None:
+    """A link to the scene that explains a question: the page with its link parameters."""
+    try:
+        st.page_link(page, label=label, query_params=params, icon=":material/open_in_new:")
+    except st.errors.StreamlitAPIException:  # a page run on its own (tests): a plain link
+        st.markdown(f"[{label}](./{page_name(page)}?{urlencode(params)})")
+
+
+def _answer_box(q: quiz.Drawn, key: str):
     if q.options:
-        return st.radio("Your answer", q.options, index=None, key=key, disabled=locked)
-    return st.text_input("Your answer (a number)", key=key, disabled=locked,
-                         placeholder="type a number")  # fmt: skip
+        return st.radio("Your answer", q.options, index=None, key=key)
+    return st.text_input("Your answer (a number)", key=key, placeholder="type a number")
 
 
 def quiz_panel(seed: int) -> None:
@@ -73,7 +85,10 @@ def quiz_panel(seed: int) -> None:
     st.progress(state["index"] / len(questions))
     with st.container(border=True, key="quiz_question"):
         st.markdown(q.prompt)
-        raw = _answer_box(q, f"quiz_{seed}_{q.id}", state["revealed"])
+        if state["revealed"]:  # the answer as given, no longer a control
+            st.markdown(f"Your answer: **{state['answers'][q.id]}**")
+        else:
+            raw = _answer_box(q, f"quiz_{seed}_{q.id}")
     if not state["revealed"]:
         if st.button("Check", key="quiz_check", type="primary", icon=":material/check:"):
             fb = quiz.grade(q, raw)
@@ -81,16 +96,16 @@ def quiz_panel(seed: int) -> None:
                 st.warning(fb.message, icon=":material/help:")
                 return
             state["verdicts"][q.id] = fb.verdict
+            state["answers"][q.id] = raw.strip()
             state["revealed"] = True
             st.rerun()
         return
-    fb = quiz.grade(q, raw)
+    fb = quiz.grade(q, state["answers"][q.id])
     if fb.verdict == "right":
         st.success(fb.message, icon=":material/check:")
     else:
         st.error(fb.message, icon=":material/close:")
-        st.page_link(q.page, label="Open the scene that explains it", query_params=q.params,
-                     icon=":material/open_in_new:")  # fmt: skip
+        scene_link(q.page, q.params)
     if q.detail:
         st.caption(f"Computed for this quiz: {q.detail}.")
     last = state["index"] + 1 == len(questions)
@@ -108,8 +123,7 @@ def review(seed: int, questions: tuple[quiz.Drawn, ...], verdicts: dict[str, str
     for q in missed:
         with st.container(border=True):
             st.markdown(f"**Missed:** {q.prompt}\n\n**Answer:** {q.shown_answer}. {q.why}")
-            st.page_link(q.page, label="Open the scene that explains it",
-                         query_params=q.params, icon=":material/open_in_new:")  # fmt: skip
+            scene_link(q.page, q.params)
     st.button("Take a new quiz", key="quiz_new", on_click=_new_quiz, args=((seed + 1) % 2**31,),
               icon=":material/casino:")  # fmt: skip
 
