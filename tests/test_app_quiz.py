@@ -153,3 +153,14 @@ def test_junk_seed_and_junk_answers_get_clear_messages():
         click(at, "quiz_check")
         click(at, "quiz_next")
     pytest.fail("no number question in quiz 0")
+
+
+def test_a_broken_quiz_file_is_named_and_the_page_keeps_working(tmp_path, monkeypatch):
+    broken = tmp_path / "quiz.toml"
+    broken.write_text(quiz.FILE.read_text().replace("answer = 0", "answer = 7", 1))
+    monkeypatch.setattr(quiz, "FILE", broken)
+    at = run(seed="123456")  # a seed no other test draws (the draw is cached per seed)
+    message = " ".join(e.value for e in at.error)
+    assert "The quiz is off" in message and "question 1 ('same-weights')" in message
+    assert "field 'answer'" in message
+    assert at.button(key="cards_flip")  # the flashcards still work

@@ -73,7 +73,12 @@ def _answer_box(q: quiz.Drawn, key: str):
 
 def quiz_panel(seed: int) -> None:
     """The quiz for ``seed``: the current question, or the review once all are answered."""
-    questions = drawn(seed)
+    try:
+        questions = drawn(seed)
+    except quiz.QuizFileError as e:  # a broken data file: say where, keep the page running
+        st.error(f"The quiz is off: {quiz.FILE.name} has a problem ({e}). The flashcards and "
+                 "misconception checks still work.", icon=":material/error:")  # fmt: skip
+        return
     state = _state(seed)
     if state["index"] >= len(questions):
         review(seed, questions, state["verdicts"])
