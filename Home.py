@@ -10,7 +10,7 @@ import streamlit as st
 
 from explainer import ui
 from explainer.learn.glossary import GLOSSARY
-from explainer.ui import lecture, screen
+from explainer.ui import learn, lecture, screen
 from explainer.ui.a11y import keyboard_scrollable_equations
 
 HERE = Path(__file__).parent
@@ -113,6 +113,7 @@ st.title("Unrolled")
 # a tagline, not a heading: an h4 under the h1 skips two levels for screen readers
 st.markdown("**Recurrent neural networks, one time step at a time**")
 intro()
+learn.home_entry()
 lesson_path()
 ui.lecture_scenes()
 lecture.lectures_panel()

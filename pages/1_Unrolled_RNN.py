@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer import ui
-from explainer.ui import chars, unrolled
+from explainer.ui import chars, learn, unrolled
 
 INTRO = (
     "A recurrent network reads a sequence **one step at a time**. Unrolling draws its loop as "
@@ -49,6 +49,7 @@ with unit_col:
     j = ui.unit_picker(scene.trace.H)
 unrolled.unrolled_chart(scene, t, j)
 ui.explain(INTRO)
+learn.checks_for("unrolled", scene=scene, t=t, j=j)
 
 equations_col, words_col = st.columns([3, 2], gap="large")
 with equations_col:

@@ -1,7 +1,7 @@
 """LSTM gates: what the forget, input and output gates do to the cell state, step by step."""
 
 from explainer import ui
-from explainer.ui import gates
+from explainer.ui import gates, learn
 
 INTRO = (
     "An LSTM carries two states. The **cell state c** is a conveyor belt of memory; the "
@@ -24,6 +24,7 @@ with gates.beside(
 ):
     gates.gate_heatmaps(scene, t)
 ui.explain(INTRO)
+learn.checks_for("lstm", scene=scene, t=t, j=j)
 
 with gates.beside(
     f"**The conveyor belt of unit j = {j}.** At each step the forget gate keeps part of the "

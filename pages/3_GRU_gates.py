@@ -2,7 +2,7 @@
 how much of the old state the candidate may see."""
 
 from explainer import ui
-from explainer.ui import gates
+from explainer.ui import gates, learn
 
 INTRO = (
     "A GRU keeps a single state h. At each step it proposes a **candidate n**, and an **update "
@@ -25,6 +25,7 @@ with gates.beside(
 ):
     gates.gate_heatmaps(scene, t)
 ui.explain(INTRO)
+learn.checks_for("gru", scene=scene, t=t, j=j)
 
 with gates.beside(
     "**How much of the old state does each unit keep?** Bars: $z_t$ at step t, one per unit. "

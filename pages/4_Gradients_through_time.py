@@ -4,6 +4,7 @@ import streamlit as st
 
 from explainer import ui
 from explainer.ui import gradients as grad
+from explainer.ui import learn
 
 INTRO = (
     "Backprop through time multiplies one Jacobian per step. Over many steps the product "
@@ -125,6 +126,7 @@ grad.overflow_notice(run)
 grad.cursor_panel(cfg, run, scene)
 grad.regime_banner(run, scene)
 ui.explain(INTRO)
+learn.checks_for("gradients", scene=scene, jac=run.jac)
 words, maths = st.columns([2, 3], gap="large", vertical_alignment="center")
 with words:
     ui.explain(CURVES)

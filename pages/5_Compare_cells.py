@@ -4,6 +4,7 @@ import streamlit as st
 
 from explainer import ui
 from explainer.ui import compare as cmp
+from explainer.ui import learn
 
 INTRO = (
     "The same input and the same seed, read by three cells: a vanilla RNN, an LSTM and a GRU. "
@@ -50,6 +51,7 @@ with chart:
 with side:
     ui.explain(NORMS)
 ui.explain(INTRO)
+learn.checks_for("compare", scenes=scenes, norms=norms)
 cmp.heatmaps_chart(cfg, t)
 ui.explain(STATES)
 

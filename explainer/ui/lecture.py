@@ -79,11 +79,18 @@ def lecture_bar() -> None:
 
 
 def _link(where, name: str, lec: lectures.Lecture, k: int, label: str, icon: str) -> None:
-    page, query = lec.scenes[k - 1].page, scene_query(name, lec, k)
+    scene_page_link(where, lec.scenes[k - 1].page, scene_query(name, lec, k), label, icon)
+
+
+def scene_page_link(where, page: str, query: dict, label: str, icon: str) -> None:
+    """A link to ``page`` with ``query`` (a scene's settings): a page link in the app, a plain
+    link when the page runs on its own (tests). The learn path's strip uses it too."""
     try:
         where.page_link(page, label=label, query_params=query, icon=icon)
-    except st.errors.StreamlitAPIException:  # a page run on its own (tests): a plain link
-        where.markdown(f"[{label}](./{lectures.page_name(page)}?{urlencode(query)})")
+    except (st.errors.StreamlitAPIException, st.errors.StreamlitPageNotFoundError):
+        # a page run on its own (tests): a plain link
+        name = "" if page == "Home.py" else lectures.page_name(page)
+        where.markdown(f"[{label}](./{name}?{urlencode(query)})")
 
 
 def _notes(scene: lectures.Scene) -> None:

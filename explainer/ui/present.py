@@ -118,12 +118,13 @@ def apply() -> None:
 
 
 def page_modes() -> None:
-    """Called by every page's header: the projector styling, the lecture bar, and in the
-    sidebar the presenter toggle and "save this scene"."""
-    from explainer.ui import lecture  # lecture uses this module too
+    """Called by every page's header: the projector styling, the lecture bar, the learn
+    path's strip, and in the sidebar the presenter toggle and "save this scene"."""
+    from explainer.ui import learn, lecture  # lecture uses this module too
 
     apply()
     lecture.lecture_bar()
+    learn.progress_strip()  # the guided path's strip, if the URL says learn=k
     with st.sidebar:
         toggle()
         lecture.save_scene()
