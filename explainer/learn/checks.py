@@ -67,7 +67,10 @@ def grade(q: Question, reply) -> tuple[bool | None, str]:
         if reply not in q.options:
             return None, "Pick one of the answers first; nothing was checked."
         return (True, "Right.") if reply in q.right else (False, q.hint)
-    text = str(reply or "").strip()[:MAX_REPLY]
+    text = str(reply or "").strip()
+    if len(text) > MAX_REPLY:
+        return None, (f"That answer is {len(text):,} characters long; a parameter count has a "
+                      "few digits. Nothing was checked.")  # fmt: skip
     digits = text.replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "")
     if not digits:
         return None, "Type a whole number first (digits only, like 1234); nothing was checked."
