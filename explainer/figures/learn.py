@@ -17,7 +17,9 @@ HEIGHT = 300
 
 def reveal(mark: Mark) -> dict:
     """Bars (or a curve) of ``mark.values`` with the answer marked in orange."""
-    x, y = list(mark.labels), np.asarray(mark.values, dtype=np.float64)
+    y = np.asarray(mark.values, dtype=np.float64)
+    # a curve runs over steps 0..T (a number axis); bars are named categories
+    x = list(range(len(y))) if mark.curve else list(mark.labels)
     shown = [x[k] for k in mark.answer]
     if mark.curve:
         data = [dict(type="scatter", x=x, y=theme.f32(y), mode="lines", name=mark.y_title,
@@ -36,7 +38,7 @@ def reveal(mark: Mark) -> dict:
     if mark.ref is not None:
         shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=mark.ref,
                            y1=mark.ref, line=dict(color=theme.TEXT, dash="dot")))  # fmt: skip
-    yaxis: dict = dict(title=dict(text=mark.y_title))
+    yaxis: dict = dict(title=dict(text=mark.y_title, font=dict(size=14)), automargin=True)
     if mark.log:
         finite = y[np.isfinite(y) & (y > 0)]
         lo = min(float(finite.min()) if finite.size else 1e-3, mark.ref or np.inf)

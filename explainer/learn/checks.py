@@ -118,7 +118,7 @@ def unrolled_push(scene: Scene, t: int, j: int) -> Question:
             options,
             tuple(moves.tolist()),
             best,
-            "|h_s[j] − h_(s−1)[j]|",
+            "|Δh_s[j]|",
         ),  # fmt: skip
     )
 

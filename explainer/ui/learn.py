@@ -106,27 +106,30 @@ def code_box(key: str) -> None:
 
 def progress_strip() -> None:
     """One line at the top of a page opened on the path: stop k of N, previous/next, and the
-    stop's card in an expander. Nothing off the path."""
+    stop's card (what to look at, what to do, one question) folded in a popover. Nothing off
+    the path."""
     k = _on_stop()
     if k is None:
         return
     mine = current().visit(k)
     _save(mine)
     stop = path.PATH[k - 1]
-    with st.container(key="learn_strip"):
-        back, words, card, ahead = st.columns([2, 6, 4, 2], vertical_alignment="center")
+    # one row that wraps on a narrow screen (columns would stack into four rows)
+    with st.container(key="learn_strip", horizontal=True, vertical_alignment="center", gap="small"):
         if k > 1:
-            lecture.scene_page_link(back, path.PATH[k - 2].page, stop_query(k - 1, mine),
-                                    "Previous", ":material/skip_previous:")  # fmt: skip
-        words.markdown(f"**Learn** · stop {k} of {N}: {stop.title} · {_solved_words(mine)}")
-        with card.expander("What to do here", icon=":material/school:"):
+            lecture.scene_page_link(st, path.PATH[k - 2].page, stop_query(k - 1, mine), "Back",
+                                    ":material/skip_previous:")  # fmt: skip
+        st.markdown(f"**Learn {k}/{N}:** {stop.title}", width="content")
+        # a popover keeps the strip one line (an expander takes the row's whole width)
+        with st.popover("Card", icon=":material/school:", key="learn_card"):
             _card(stop)
+            st.caption(f"So far: {len(mine.visited)} of {N} stops, {_solved_words(mine)}.")
             code_box("learn_code_strip")
         if k < N:
-            lecture.scene_page_link(ahead, path.PATH[k].page, stop_query(k + 1, mine),
-                                    "Next stop", ":material/skip_next:")  # fmt: skip
+            lecture.scene_page_link(st, path.PATH[k].page, stop_query(k + 1, mine), "Next",
+                                    ":material/skip_next:")  # fmt: skip
         else:
-            lecture.scene_page_link(ahead, "Home.py", {}, "Finish", ":material/flag:")
+            lecture.scene_page_link(st, "Home.py", {}, "Finish", ":material/flag:")
 
 
 def _card(stop: path.Stop) -> None:
