@@ -50,9 +50,10 @@ def reveal(mark: Mark) -> dict:
         margin=dict(t=50, b=50, l=70, r=20),
         barmode="overlay",
         showlegend=False,
-        xaxis=dict(
-            type="category", automargin=True, tickfont=dict(size=13), nticks=min(len(x), 20)
-        ),  # fmt: skip
+        # a curve runs over steps (a number axis); bars are named categories
+        xaxis=dict(type="linear", title=dict(text="step t", font=dict(size=14)), nticks=6)
+        if mark.curve
+        else dict(type="category", automargin=True, tickfont=dict(size=13)),
         yaxis=yaxis,
         shapes=shapes,
     )
