@@ -189,3 +189,17 @@ def test_path_stops_are_valid_scenes():
             assert not notices, notices
             make_scene(cfg)  # every stop's scene builds
         assert stop.look and stop.do and "?" in stop.question
+
+
+def test_reveal_figures_mark_the_answer():
+    import plotly.graph_objects as go
+
+    from explainer.figures import learn as figs
+
+    scene = make_scene(RunConfig(cell="lstm", hidden_size=6, forget_bias=3.0, source="sine"))
+    for q in checks.questions("lstm", scene=scene, t=3, j=2):
+        fig = go.Figure(figs.reveal(q.mark))  # plotly validates every property
+        (answer,) = [tr for tr in fig.data if tr.name == "answer"]
+        xs = [q.mark.labels[k] for k in q.mark.answer] if not q.mark.curve else list(q.mark.answer)
+        assert list(answer.x) == xs and len(xs) >= 1
+        assert q.mark.title in figs.reveal_alt(q.mark).text
