@@ -5,10 +5,9 @@ from explainer.ui import cards, quiz
 
 ui.page_header(
     "Flashcards and quiz",
-    "Test yourself. **Flashcards** cover every glossary term, gate and equation; "
-    "**misconceptions** are claims students often believe; the **quiz** mixes concepts with "
-    "questions about live models, whose answers the app computes for your quiz number (the "
-    "`seed` in the address: share it, and a friend gets the same quiz).",
+    "Test yourself: **flashcards**, **misconceptions** and a **quiz** on live models, whose "
+    "answers the app computes. Your quiz number is the `seed` in the address: share it, and a "
+    "friend gets the same quiz.",
 )
 seed = quiz.seed_from_link()
 deck, myths, test = quiz.sections()
