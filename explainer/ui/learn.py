@@ -169,7 +169,7 @@ def checks_for(page: str, **data) -> None:
     """The predict-then-reveal checks of ``page`` for the scene on the screen (``data``:
     scene, t, j; jac on the gradients page; scenes and norms on the compare page)."""
     questions = checks.questions(page, **data)
-    st.subheader("Predict, then reveal")
+    st.header("Predict, then reveal")  # h2 under the page title (no skipped level)
     st.caption("Answer first, then check. Every answer is computed from the run above: change "
                "a setting and the right answer changes with it.")  # fmt: skip
     columns = st.columns(len(questions), gap="medium")
