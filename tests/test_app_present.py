@@ -5,10 +5,13 @@ import json
 from pathlib import Path
 
 import pytest
+from app_utils import bar_data
 from streamlit.testing.v1 import AppTest
 
 from explainer import lectures
+from explainer.config import RunConfig
 from explainer.figures import projector, theme
+from explainer.ui.sidebar import CURSOR_DEFAULT
 
 pytestmark = pytest.mark.app
 
@@ -124,3 +127,37 @@ def test_home_lists_the_shipped_lectures_and_reports_a_bad_upload():
     links = [p.proto.label for p in at.get("page_link")]
     for lec in lectures.shipped().values():
         assert any(lec.title in label for label in links)
+
+
+def _arrive(at: AppTest, name: str, k: int, scene: lectures.Scene) -> AppTest:
+    """Follow a lecture's link to scene k in the same session, as "Next scene" and the keys
+    do: the page switches and the address is the link's."""
+    at.switch_page(scene.page)
+    at.query_params.clear()
+    for key, value in {**scene.params, "lecture": name, "scene": str(k), "present": "1"}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("name", sorted(lectures.shipped()))
+def test_every_scene_opens_with_its_own_settings_after_the_one_before(name):
+    """Moving through a lecture in one session: each scene's run is its own (values the session
+    kept from the scene before, e.g. scene 1's H = 8 or t = 1, do not win over the link)."""
+    lec = lectures.shipped()[name]
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=90).run()
+    for k, scene in enumerate(lec.scenes, 1):
+        _arrive(at, name, k, scene)
+        where = f"scene {k} ({scene.title})"
+        assert not at.exception and not at.warning, (where, [w.value for w in at.warning])
+        query = {key: v[-1] if isinstance(v, list) else v for key, v in at.query_params.items()}
+        shown, _ = RunConfig.from_query(query)
+        want = scene.config()
+        if scene.page_name in ("LSTM_gates", "GRU_gates"):
+            shown = shown.with_(cell=want.cell)  # the page fixes the cell, not the link
+        if scene.page_name != "Train_and_compare":  # its own settings; none in the lectures
+            assert shown == want, where
+            t = int(scene.params.get("t", CURSOR_DEFAULT))
+            assert at.session_state["t"] == t and query["t"] == str(t), where
+            # the time cursor lets PageDown/PageUp through at its ends to the scenes around
+            edges = {"previous": k > 1, "next": k < len(lec.scenes)}
+            assert bar_data(at)["lecture"] == edges, where

@@ -24,7 +24,11 @@ LIGHT_AS_TEXT = {"#ffffff", "#fafafa", "white", theme.TEXT.lower(), theme.COLOUR
 
 def _font(font: dict | None, size: int, fg: str, recolour: bool) -> dict:
     out = dict(font or {})
-    out["size"] = max(out.get("size") or 0, size)
+    old = out.get("size")
+    if isinstance(old, list | tuple):  # one size a point (unrolled's labels): each raised
+        out["size"] = [max(s, size) if isinstance(s, int | float) else size for s in old]
+    else:
+        out["size"] = max(old, size) if isinstance(old, int | float) else size
     if recolour or str(out.get("color", "")).lower() in LIGHT_AS_TEXT | {""}:
         out["color"] = fg
     return out

@@ -9,15 +9,23 @@ into the speaker-notes view of that scene (open it in a second window).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from explainer import lectures
-from explainer.ui import present
+from explainer.ui import player, present, sidebar
 
 CARRIED = ("present", "show", "theme", "notes")  # presenter flags kept from scene to scene
 MINE = "my_lecture"  # session state: the lecture "save this scene" builds
+AT = "_lecture_at"  # session state: the (lecture, scene) whose link the controls last took
+
+# PageDown/PageUp (a clicker) move between scenes where the page's time cursor lets them by
+_keys = st.components.v2.component(
+    "unrolled.lecture_keys",
+    js=(Path(__file__).resolve().parent / "lecture_keys.js").read_text(),
+)
 
 
 def current() -> tuple[str, lectures.Lecture, int] | None:
@@ -46,12 +54,22 @@ def _resolve(name: str) -> lectures.Lecture:
 
 
 def scene_query(name: str, lec: lectures.Lecture, k: int) -> dict[str, str]:
-    """The query parameters that open scene k (1-based) of a lecture: every setting of its run
-    (so nothing of the scene before leaks in), its t and unit, the presenter flags kept."""
+    """The query parameters that open scene k (1-based) of a lecture: the scene's own (every
+    other control starts at its default, ``enter``), the presenter flags kept."""
     scene = lec.scenes[k - 1]
     carried = {f: str(st.query_params[f]) for f in CARRIED if f in st.query_params}
-    view = {f: v for f, v in scene.params.items() if f in lectures.VIEW_PARAMS}
-    return {**scene.config().to_query(), **view, **carried, "lecture": name, "scene": str(k)}
+    return {**scene.params, **carried, "lecture": name, "scene": str(k)}
+
+
+def enter(name: str, lec: lectures.Lecture, k: int) -> None:
+    """Arriving at a scene (a link, a key, a reload): every control takes the link's value,
+    else the scene's (a control of the page before, bound to the URL, can drop a value from
+    the address before this runs), else its default, never one the session kept from the
+    scene before; later runs of the same scene keep what the lecturer changes."""
+    if st.session_state.get(AT) == (name, k):
+        return
+    st.session_state[AT] = (name, k)
+    sidebar.take_link({**lec.scenes[k - 1].params, **st.query_params.to_dict()})
 
 
 def lecture_bar() -> None:
@@ -59,18 +77,23 @@ def lecture_bar() -> None:
     view instead of the page when the URL says notes=1."""
     found = current()
     if found is None:
+        st.session_state.pop(AT, None)
+        st.session_state.pop(player.LECTURE_KEY, None)
         return
     name, lec, k = found
     scene, n = lec.scenes[k - 1], len(lec.scenes)
+    enter(name, lec, k)
+    st.session_state[player.LECTURE_KEY] = {"previous": k > 1, "next": k < n}
     with st.container(key="lecture_bar"):
         left, middle, right = st.columns([2, 7, 2], vertical_alignment="center")
         # links, not buttons: switching pages with settings bound to widgets must go through
-        # the URL (st.switch_page cannot set a bound query parameter)
+        # the URL (st.switch_page cannot set a bound query parameter); the keys follow them
         if k > 1:
-            _link(left, name, lec, k - 1, "Previous", ":material/skip_previous:")
+            _link(left, "previous", name, lec, k - 1)
         middle.markdown(f"**{lec.title}** · scene {k} of {n}: {scene.title}")
         if k < n:
-            _link(right, name, lec, k + 1, "Next scene", ":material/skip_next:")
+            _link(right, "next", name, lec, k + 1)
+        _keys(key="lecture_keys")
     if str(st.query_params.get("notes", "")) == "1":
         notes_view(lec, k)
         st.stop()
@@ -78,8 +101,16 @@ def lecture_bar() -> None:
         _notes(scene)
 
 
-def _link(where, name: str, lec: lectures.Lecture, k: int, label: str, icon: str) -> None:
-    scene_page_link(where, lec.scenes[k - 1].page, scene_query(name, lec, k), label, icon)
+LINKS = {  # where -> label, icon
+    "previous": ("Previous", ":material/skip_previous:"),
+    "next": ("Next scene", ":material/skip_next:"),
+}
+
+
+def _link(where, to: str, name: str, lec: lectures.Lecture, k: int) -> None:
+    (label, icon), page = LINKS[to], lec.scenes[k - 1].page
+    box = where.container(key=f"lecture_{to}")  # lecture_keys.js finds the link by this key
+    scene_page_link(box, page, scene_query(name, lec, k), label, icon)
 
 
 def scene_page_link(where, page: str, query: dict, label: str, icon: str) -> None:

@@ -72,6 +72,10 @@ function onKey(event) {
   const action = KEYS[event.key];
   if (!action || belongsElsewhere(event.target, bar)) return;
   if (action === "toggle" && pressable(event.target)) return;
+  // in a lecture, a step past either end is the next or previous scene: the key goes on to
+  // the lecture's listener (lecture_keys.js, on the window)
+  if (action === "next" && bar.t >= bar.T && bar.lecture.next) return;
+  if (action === "previous" && bar.t <= 1 && bar.lecture.previous) return;
   event.preventDefault();
   bar.act(action);
 }
@@ -100,6 +104,7 @@ function makeBar(root) {
     t: 1,
     T: 1,
     ms: 200,
+    lecture: {}, // {previous, next}: scenes a key at either end moves to
     playing: false,
     run: 0, // playback generation: a pause or a new play ends the old loop
     timer: null,
@@ -192,6 +197,7 @@ function makeBar(root) {
     const newT = T !== bar.T;
     bar.T = T;
     bar.ms = Number(data.ms) || bar.ms;
+    bar.lecture = data.lecture || {};
     q(".ur-label").textContent = data.label || "Step t";
     bar.range.setAttribute("aria-label", data.label || "Step t");
     if (newT) bar.stop();

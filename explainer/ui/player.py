@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 KEY = "t"  # session state and URL
 BAR_KEY = "t_bar"  # the component's own state: {"move": {"t", "seq"}}
 SEQ_KEY = "t_bar_seq"  # the bar's last move the server took, echoed back to it
+LECTURE_KEY = "_lecture_edges"  # {"previous", "next"}: scenes around this one (lecture.py)
 
 _bar = st.components.v2.component(
     "unrolled.time_cursor",
@@ -63,5 +64,6 @@ def _on_move() -> None:
 
 def transport_bar(t: int, T: int, label: str) -> None:
     """The bar at step t of T (``label`` names what t moves)."""
-    data = dict(t=t, T=T, seq=st.session_state.get(SEQ_KEY, 0), ms=frame_ms(T), label=label)
+    data = dict(t=t, T=T, seq=st.session_state.get(SEQ_KEY, 0), ms=frame_ms(T), label=label,
+                lecture=st.session_state.get(LECTURE_KEY))  # fmt: skip
     _bar(key=BAR_KEY, data=data, on_move_change=_on_move)

@@ -83,6 +83,25 @@ def link_fields(cell: str | None, extras: tuple[str, ...]) -> dict[str, LinkFiel
     return fields | {k: choices[k] for k in extras if k in choices}
 
 
+def take_link(query: dict) -> None:
+    """A lecture arrived at a scene: every control takes the link's value, or its default where
+    the link has none (the session's values, kept across page switches, would win otherwise),
+    and t and the unit are read from the link again (``view._bounded``)."""
+    fields = link_fields(None, EXTRAS)
+    for key in ("t", "unit"):
+        fields.pop(key)
+        st.session_state.pop(key, None)
+    fields["numbers"] = LinkField(DEFAULT.numbers, max_len=MAX_TEXT)
+    for key, spec in fields.items():
+        raw = query.get(key)
+        value = spec.default if raw is None else read_link(str(raw), spec)[0]
+        st.session_state[key] = spec.cast(value) if spec.cast else value
+    if "weights" in query:  # checked by the weights control against this page's models
+        st.session_state["weights"] = str(query["weights"])
+    else:  # the page's own default
+        st.session_state.pop("weights", None)
+
+
 def _bound(key: str, default) -> dict:
     """A control's key and URL binding, with the session's value handed over after a page
     switch (``links.keep``)."""
