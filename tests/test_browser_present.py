@@ -5,7 +5,16 @@ opens scene k and "Next scene" opens scene k + 1, and "save this scene" on a nor
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from browser_utils import (
+    CURSOR_COUNT,
+    DRAWN_STEPS,
+    assert_no_exception,
+    cursor_step,
+    open_page,
+    real_errors,
+    screenshot,
+    wait_for_app,
+)
 
 from explainer import lectures
 
@@ -90,3 +99,79 @@ def test_the_notes_view_and_saving_a_scene(app_server, browser_page):
         page.get_by_role("button", name="Save this scene to my lecture").click()
         page.get_by_text("My lecture: 1 scene").wait_for(timeout=60_000)
         screenshot(page, f"save-scene-{w}x{h}")
+
+
+RNNS = lectures.shipped()["rnns-in-20-minutes"]
+
+
+def rnns_url(base: str, k: int) -> str:
+    scene = RNNS.scenes[k - 1]
+    query = {**scene.params, "lecture": "rnns-in-20-minutes", "scene": str(k), "present": "1"}
+    return f"{base}/{scene.page_name}?{urlencode(query)}"
+
+
+def press(page, key: str) -> None:
+    """A key as a clicker sends it, with nothing focused: the page body has the focus."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press(key)
+
+
+def wait_for_step(page, t: int) -> None:
+    page.wait_for_function(
+        f"(document.querySelector('.ur-count') || {{}}).textContent === 't = {t} / ' "
+        "+ document.querySelector('.ur-range').max",
+        timeout=30_000,
+    )
+    page.wait_for_function(
+        f"({DRAWN_STEPS})().every(steps => steps.length === 1 && steps[0] === {t})",
+        timeout=30_000,
+    )
+
+
+def wait_for_scene(page, k: int) -> None:
+    title = RNNS.scenes[k - 1].title
+    page.get_by_text(f"scene {k} of {len(RNNS.scenes)}: {title}").wait_for(timeout=120_000)
+    wait_for_app(page, 120_000)
+    assert parse_qs(urlparse(page.url).query)["scene"] == [str(k)]
+
+
+def test_a_clicker_steps_plays_and_moves_between_scenes(app_server, browser_page):
+    """With focus on the page body: PageDown/PageUp step t, Space plays and pauses, and at the
+    ends of t the same keys open the next and previous scene, each with its own settings."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, rnns_url(app_server, 2))  # "hello hello" at t = 7
+    t, T = cursor_step(page)
+    assert t == 7 and T > 8
+    press(page, "PageDown")
+    wait_for_step(page, 8)
+    press(page, "PageUp")
+    press(page, "PageUp")
+    wait_for_step(page, 6)
+    press(page, "Space")  # plays to the end (a step every 0.8 s) and stops there
+    page.wait_for_function(f"document.querySelector('.ur-count').textContent === 't = {T} / {T}'",
+                           timeout=30_000)  # fmt: skip
+    wait_for_step(page, T)
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1
+    press(page, "PageDown")  # t is at its end: the next scene, with its own text and t
+    wait_for_scene(page, 3)
+    three = cursor_step(page)
+    assert three[0] == 12 and three[1] != T, three
+    wait_for_step(page, 12)
+    press(page, "Home")
+    wait_for_step(page, 1)
+    press(page, "PageUp")  # t = 1: back to scene 2 at its own t, not the one left behind
+    wait_for_scene(page, 2)
+    assert cursor_step(page) == (7, T)
+    assert_no_exception(page)
+
+
+def test_a_page_without_a_time_cursor_steps_scenes_by_key(app_server, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    n = len(RNNS.scenes)
+    open_page(page, rnns_url(app_server, n))  # Train and compare: no time cursor
+    assert page.locator(CURSOR_COUNT).count() == 0
+    press(page, "PageUp")
+    wait_for_scene(page, n - 1)
+    assert_no_exception(page)
