@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from explainer import gradients
+from explainer import gradients, lectures
 from explainer.export import bundle, images, slide
 from explainer.export.html import offline_html
 from explainer.export.panels import scene_panels
@@ -197,3 +197,25 @@ def test_the_cli_names_an_unknown_lecture(tmp_path):
     )  # fmt: skip
     assert run.returncode == 2 and "there is no lecture 'nope'; choose one of" in run.stderr
     assert "rnns-in-20-minutes" in run.stderr and "(or scenes)" in run.stderr
+
+
+def log_axes(spec: dict) -> list[dict]:
+    return [a for k, a in spec["layout"].items() if k[1:5] == "axis" and a.get("type") == "log"]
+
+
+def test_no_log_axis_reaches_past_a_float_so_no_tick_reads_infinity():
+    """An axis padded past 10^308 ends at infinity in the browser and plotly labels its ticks
+    "Infinity^-NaN" (the overflow scene's export did)."""
+    with np.errstate(over="raise"):
+        for lo, hi, pad in [(1e-320, 1.79e308, 0.6), (1e-5, 1e308, 0.3), (5e-324, 1.0, 0.3)]:
+            axis = theme.log_axis(lo, hi, pad=pad)
+            a, b = axis["range"]
+            ends = np.array([10.0**a, 10.0**b])
+            assert np.isfinite(ends).all() and (ends > 0).all(), (lo, hi, axis)
+            step = axis["dtick"]
+            ticks = 10.0 ** (step * np.arange(np.ceil(a / step), np.floor(b / step) + 1))
+            assert np.isfinite(ticks).all() and len(ticks) >= 2
+    overflow = next(s for s in lectures.shipped()["why-lstms"].scenes if s.regime == "overflow")
+    _, panels = scene_panels(ExportScene(overflow.title, overflow.page, dict(overflow.params)))
+    for axis in log_axes(panels[0].spec):
+        assert np.isfinite(10.0 ** np.array(axis["range"])).all(), axis

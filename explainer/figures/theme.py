@@ -136,6 +136,9 @@ def pack(spec):
 
 
 LOG_MAX_TICKS = 6  # tick labels on a log axis, whatever its span (70 decades smeared into one)
+# the decades a float64 (and javascript's number) can hold: an axis padded past them has an
+# end at infinity, and plotly labels its ticks "Infinity^-NaN"
+LOG_FLOOR, LOG_CEILING = -323.0, float(np.log10(np.finfo(np.float64).max)) - 1e-3
 
 
 def log_axis(lo: float, hi: float, pad: float = 0.0, max_ticks: int = LOG_MAX_TICKS) -> dict:
@@ -143,12 +146,13 @@ def log_axis(lo: float, hi: float, pad: float = 0.0, max_ticks: int = LOG_MAX_TI
     ``pad`` decades each side), labelled 10^k every 1, 2, 5, 10, 20, 50 ... decades, the
     smallest step that keeps at most ``max_ticks`` labels. Within two decades plotly's own
     1-2-5 ticks, at most ``max_ticks`` of them. A span that is not positive and finite gives
-    1 to 10."""
+    1 to 10; the ends stay inside what a float can hold (no infinite tick)."""
     ok = all(np.isfinite(v) and v > 0 for v in (lo, hi))
     lo, hi = (min(lo, hi), max(lo, hi)) if ok else (1.0, 10.0)
     a, b = float(np.log10(lo)) - pad, float(np.log10(hi)) + pad
     if b - a < 0.5:  # one value, or nearly: a decade around it
         a, b = (a + b) / 2 - 0.5, (a + b) / 2 + 0.5
+    a, b = max(a, LOG_FLOOR), min(b, LOG_CEILING)
     axis = dict(type="log", exponentformat="power", range=[a, b])
     if b - a < 2:  # 1, 2, 5 times a power of ten, as large as the other labels
         return {**axis, **_one_two_five(a, b, max_ticks)}
