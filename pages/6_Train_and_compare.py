@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer import train
-from explainer.ui import page_header, what_to_try
+from explainer.ui import page_header, scene_link, what_to_try
 from explainer.ui import train as panel
 from explainer.ui import train_results as results
 
@@ -50,3 +50,4 @@ what_to_try(
         "only word order can tell apart. Which cell reads them best? Then upload your own CSV.",
     ]
 )
+scene_link()

@@ -1,6 +1,7 @@
 """Export for slides and handouts: scenes from links, slide styling, CSV, offline HTML, the
 PyTorch snippet (run in a subprocess, against the app's numbers) and the CLI's zip."""
 
+import csv
 import io
 import re
 import subprocess
@@ -64,9 +65,67 @@ def test_junk_links_are_refused_with_the_reason(url, words):
         s.view(scene.trace.T, scene.trace.H)
 
 
-def test_a_page_without_export_says_which_have_one():
-    with pytest.raises(ValueError, match="has no export yet; pages with one: 1_Unrolled_RNN.py"):
-        scene_panels(ExportScene("train", "pages/6_Train_and_compare.py"))
+def numbers_in(spec: dict) -> list[np.ndarray]:
+    """Every x, y and z array the figure draws, at its opening step and in its frames."""
+    traces = spec["data"] + [d for f in spec.get("frames", []) for d in f.get("data", [])]
+    out = []
+    for d in traces:
+        for key in ("x", "y", "z"):
+            if key in d:
+                try:
+                    out.append(np.asarray(d[key], dtype=float).ravel())
+                except (TypeError, ValueError):
+                    continue
+    return out
+
+
+# page 6-9: a link's settings, a CSV column the figure draws, and the step the export opens at
+BEYOND = {
+    "6_Train_and_compare": ({}, "T", -1),
+    "7_Bidirectional_RNN": (
+        {"cell": "lstm", "string": "ab) cd", "t": "3"},
+        "belief_bidirectional",
+        2,
+    ),  # fmt: skip
+    "8_Sentiment_pipeline": (
+        {"review": "not boring at all", "length": "6", "t": "2"},
+        "p_positive_masked",
+        1,
+    ),  # fmt: skip
+    "9_Sequence_to_sequence": ({"s2s_in": "3141", "t": "6"}, "h[0]", 5),
+}
+
+
+@pytest.mark.parametrize("page", sorted(BEYOND))
+def test_pages_6_to_9_export_their_scene_and_say_why_there_is_no_snippet(page):
+    params, column, step = BEYOND[page]
+    files, jobs = bundle.prepare(ExportScene("x", f"pages/{page}.py", params))
+    panels = scene_panels(ExportScene("x", f"pages/{page}.py", params))[1]
+    assert [p.step for p in panels][0] == step
+    for p in panels:
+        assert f"{p.name}.html" in files and f"{p.name}.csv" in files
+        assert {f"{p.name}-{look}.{fmt}" for look in slide.THEMES for fmt in ("png", "svg")} <= set(
+            jobs
+        )
+        for spec, _, width, height in jobs.values():
+            assert (width, height) == (1920, 1080) and spec["layout"]["template"]
+    why = files["run_in_pytorch.txt"].decode()
+    assert "No PyTorch snippet" in why and ("trained" in why or "training" in why)
+    assert "run_in_pytorch.py" not in files
+    # the CSV holds the numbers the figure draws
+    rows = list(csv.DictReader(io.StringIO(files[f"{panels[0].name}.csv"].decode())))
+    values = np.array([float(r[column]) for r in rows if r[column] not in ("", "nan")])
+    drawn = numbers_in(panels[0].spec)
+    assert values.size and any(
+        a.size and np.isin(np.round(values, 6), np.round(a, 6)).all() for a in drawn
+    ), column
+
+
+def test_a_page_link_with_junk_says_what_is_wrong():
+    with pytest.raises(ValueError, match="cell='elman' is not one of rnn, lstm, gru"):
+        scene_panels(ExportScene("x", "pages/7_Bidirectional_RNN.py", {"cell": "elman"}))
+    with pytest.raises(ValueError, match="only the shipped model exports"):
+        scene_panels(ExportScene("x", "pages/9_Sequence_to_sequence.py", {"s2s_model": "own"}))
 
 
 @pytest.mark.parametrize("page", ["1_Unrolled_RNN", "2_LSTM_gates", "4_Gradients_through_time"])
@@ -144,6 +203,7 @@ def test_a_lecture_zip_has_every_scene_an_offline_index_and_the_notes(monkeypatc
         ExportScene("First & one", GRADIENTS, SMALL, "Say <this>."),
         ExportScene("Second", "pages/5_Compare_cells.py", SMALL, "- Then that.\n- And so."),
         ExportScene("Trained", "pages/6_Train_and_compare.py", {}, "Live training."),
+        ExportScene("Broken", GRADIENTS, {"t": "x"}, "A bad link."),
     )
     files = bundle.lecture_files(bundle.Lecture("Demo", scenes))
     names = set(zipfile.ZipFile(io.BytesIO(bundle.zip_bytes(files))).namelist())
@@ -151,7 +211,8 @@ def test_a_lecture_zip_has_every_scene_an_offline_index_and_the_notes(monkeypatc
         for end in (".html", ".csv", "-light.png", "-dark.png", "-light.svg", "-dark.svg"):
             assert stem + end in names
     assert "01-first-one/run_in_pytorch.py" in names
-    assert b"has no export yet" in files["03-trained/README.txt"]
+    assert "03-trained/sweep.html" in names and "03-trained/run_in_pytorch.txt" in names
+    assert b"t='x' is not a whole number" in files["04-broken/README.txt"]
     assert "<li>And so.</li>" in files["index.html"].decode()
     index = files["index.html"].decode()
     links = re.findall(r'(?:href|src)="([^"]+)"', index)

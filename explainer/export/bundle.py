@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass
 
 from explainer.export import images, slide, tables
+from explainer.export.beyond import NO_SNIPPET
 from explainer.export.html import offline_html
 from explainer.export.panels import scene_panels
 from explainer.export.scenes import ExportScene
@@ -46,6 +47,8 @@ def prepare(s: ExportScene) -> tuple[dict[str, bytes], dict[str, tuple]]:
             for fmt in ("png", "svg"):
                 jobs[f"{p.name}-{name}.{fmt}"] = (spec, fmt, slide.WIDTH, slide.HEIGHT)
     try:
+        if scene is None:
+            raise ValueError(NO_SNIPPET[s.page_file])
         files["run_in_pytorch.py"] = torch_snippet(scene.cfg, s.title).encode()
     except ValueError as err:
         files["run_in_pytorch.txt"] = f"No PyTorch snippet: {err}.\n".encode()

@@ -125,11 +125,16 @@ BUILDERS = {
 }
 
 
-def scene_panels(s: ExportScene) -> tuple[Scene, list[Panel]]:
-    """The run of ``s`` and its figures; pages without an export say so."""
+def scene_panels(s: ExportScene) -> tuple[Scene | None, list[Panel]]:
+    """The run of ``s`` and its figures (no run for pages 6-9: trained models and a stored
+    sweep, ``export.beyond``); pages without an export say so."""
+    from explainer.export import beyond  # it builds on this module's Panel
+
+    if s.page_file in beyond.BUILDERS:
+        return None, beyond.BUILDERS[s.page_file](s)
     build = BUILDERS.get(s.page_file)
     if build is None:
-        pages = ", ".join(BUILDERS)
+        pages = ", ".join([*BUILDERS, *beyond.BUILDERS])
         raise ValueError(f"{s.page_file} has no export yet; pages with one: {pages}")
     scene = make_scene(s.config())
     t, j = s.view(scene.trace.T, scene.trace.H)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from explainer import jobs
 from explainer.export import bundle
+from explainer.export.beyond import BUILDERS as BEYOND
 from explainer.export.panels import BUILDERS
 from explainer.export.scenes import ExportScene, page_file
 
@@ -38,7 +39,7 @@ def current_scene() -> ExportScene | None:
         page = page_file(path or "Home")
     except ValueError:
         return None
-    if page.split("/")[-1] not in BUILDERS:
+    if page.split("/")[-1] not in {**BUILDERS, **BEYOND}:
         return None
     params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
     return ExportScene(page.split("/")[-1].split("_", 1)[-1].replace(".py", ""), page, params)
@@ -76,8 +77,8 @@ def export_popover() -> None:
     with st.popover("Export", icon=":material/download:"):
         st.caption(
             "For slides and handouts: pictures at 1920×1080 (light and dark, projector type), "
-            "an animated HTML file that plays offline, the numbers as CSV and a PyTorch script "
-            "that reproduces this run."
+            "an animated HTML file that plays offline, the numbers as CSV and, where the weights "
+            "are seeded, a PyTorch script that reproduces this run."
         )
         key = (scene.page, tuple(sorted(scene.params.items())))
         if not st.session_state.get(("export", key)):
@@ -94,7 +95,11 @@ def export_popover() -> None:
 
 
 def downloads(scene: ExportScene, files: dict[str, bytes]) -> None:
-    """One download button per file, then the zip of all of them."""
+    """One download button per file, then the zip of all of them; why there is no PyTorch
+    script, where there is none."""
+    why = files.get("run_in_pytorch.txt")
+    if why:
+        st.caption(why.decode().strip())
     for name in sorted(files):
         label = next((v for end, v in SHOWN.items() if name.endswith(end)), name)
         stem = name.rsplit(".", 1)[0].split("-")[0]
