@@ -50,6 +50,7 @@ LIGHT = """
 .stApp, [data-testid="stMain"] {background: #ffffff !important; color: #000000 !important;}
 [data-testid="stMain"] h1, [data-testid="stMain"] p, [data-testid="stMain"] li,
 [data-testid="stMain"] label, [data-testid="stMain"] span {color: #000000 !important;}
+[data-testid="stMain"] .ur-bar span {color: inherit !important;}
 """
 DARK = """
 .stApp, [data-testid="stMain"] {background: #000000 !important; color: #ffffff !important;}
