@@ -20,6 +20,7 @@ VIEWPORT = {"width": 1280, "height": 720}
 PRESSES = 30
 PAGES = ["Unrolled_RNN", "LSTM_gates", "GRU_gates", "Gradients_through_time", "Compare_cells"]
 TARGET_MS = 150
+OPEN_MS = 300_000  # a page's first run on a busy machine
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # arms a timer for the next key press: resolves with milliseconds from the keydown to the
@@ -50,8 +51,8 @@ def time_page(browser, base: str, name: str) -> tuple[list[float], int]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(f"{base}/{name}?present=1", wait_until="domcontentloaded")
-    page.wait_for_selector(".ur-count", timeout=120_000)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    page.wait_for_selector(".ur-count", timeout=OPEN_MS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=OPEN_MS)
     _wait_idle(page)
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Home")
@@ -71,8 +72,9 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def run() -> None:
-    from playwright.sync_api import sync_playwright
+def run(only: str | None = None) -> None:
+    """Every page of ``PAGES``, or ``only`` that one (``present:Compare_cells``)."""
+    from playwright.sync_api import Error, sync_playwright
 
     print(f"load average before: {load()}")
     print(f"\n| page (presenter view, defaults) | animated charts | presses | median ms "
@@ -81,8 +83,12 @@ def run() -> None:
     with one_process() as (base, _), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox"])  # fmt: skip
-        for name in PAGES:
-            times, charts = time_page(browser, base, name)
+        for name in [only] if only else PAGES:
+            try:
+                times, charts = time_page(browser, base, name)
+            except Error as err:
+                print(f"| {name.replace('_', ' ')} | did not open: {str(err)[:80]} |", flush=True)
+                continue
             ok = [t for t in times if t == t]  # NaN: a press whose charts never reported
             med, p95 = statistics.median(ok), _p95(ok)
             print(f"| {name.replace('_', ' ')} | {charts} | {len(ok)}/{len(times)} | {med:.0f} "
