@@ -33,13 +33,33 @@ HEALTH_TIMEOUT_S = 60
 BROWSER_TRIES = 2  # more runs of a failed browser test (pytest-rerunfailures)
 
 
+# a file's cost class, heaviest first: browser files, then those that train, serve or run
+# pages in-process, then the rest (pure functions)
+COST = {"browser": 3, "slow": 2, "serve": 2, "app": 1}
+
+
+def file_cost(items) -> tuple[int, int]:
+    """A test file's cost: the heaviest marker among its tests, then how many tests it has."""
+    marks = {m.name for item in items for m in item.iter_markers()}
+    return max((COST.get(m, 0) for m in marks), default=0), len(items)
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Every test that drives Chromium gets two more tries: on two busy cores (the suite runs a
     worker per core) a page can rerun under a test's feet, e.g. the screen reporter's first
-    report, between two reads. A real failure fails all three runs; the report lists reruns."""
+    report, between two reads. A real failure fails all three runs; the report lists reruns.
+
+    Files run heaviest first (xdist hands out whole files in this order): the long browser
+    files start at once on both workers and the quick files fill the end, so neither worker
+    waits minutes for the other's last file."""
     for item in items:
         if "chromium_browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.flaky(reruns=BROWSER_TRIES, reruns_delay=2))
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    order = sorted(files, key=lambda f: file_cost(files[f]), reverse=True)
+    items[:] = [item for f in order for item in files[f]]
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ import sys
 import time
 
 import pytest
-from browser_utils import assert_no_exception, open_page, screenshot
+from browser_utils import assert_no_exception, open_page, real_errors, screenshot
 from conftest import HEALTH_TIMEOUT_S, REPO, free_port, healthy, stop
 from playwright.sync_api import expect
 
@@ -111,10 +111,14 @@ def test_the_bare_page_shows_every_exclusion(bare_server, browser_page):
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "Home")
-def test_no_serious_violation_of_the_apps_own(app_server, browser_page, path):
+def test_no_serious_violation_of_the_apps_own(app_server, browser_page, console_errors, path):
+    """Every page loads cleanly (no exception, no console error) and has no serious
+    violation of its own."""
     browser_page.set_viewport_size(LAPTOP)
     page = open_page(browser_page, f"{app_server}/{path}", timeout_ms=180_000)
     assert_no_exception(page)
+    screenshot(page, f"page-{path or 'Home'}")
+    assert real_errors(console_errors) == []
     tables = page.locator('[data-testid="stExpander"] summary').filter(
         has_text="Numbers as a table"
     )
