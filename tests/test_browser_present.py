@@ -167,11 +167,19 @@ def test_a_clicker_steps_plays_and_moves_between_scenes(app_server, browser_page
 
 
 def test_a_page_without_a_time_cursor_steps_scenes_by_key(app_server, browser_page):
+    """Train and compare has no time cursor: PageUp moves to the scene before at once (a
+    lecture in the link, so the scene before is a light one)."""
+    mine = lectures.Lecture("Keys", (
+        lectures.Scene("Short text", "pages/1_Unrolled_RNN.py", {"text": "hi there", "t": "3"}),
+        lectures.Scene("Trained", "pages/6_Train_and_compare.py"),
+    ))  # fmt: skip
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 720})
-    n = len(RNNS.scenes)
-    open_page(page, rnns_url(app_server, n))  # Train and compare: no time cursor
+    query = urlencode({"lecture": lectures.encode(mine), "scene": "2", "present": "1"})
+    open_page(page, f"{app_server}/Train_and_compare?{query}")
     assert page.locator(CURSOR_COUNT).count() == 0
     press(page, "PageUp")
-    wait_for_scene(page, n - 1)
+    page.get_by_text("scene 1 of 2: Short text").wait_for(timeout=120_000)
+    wait_for_app(page, 120_000)
+    assert cursor_step(page)[0] == 3 and "text=hi+there" in page.url
     assert_no_exception(page)
