@@ -62,8 +62,9 @@ class RunConfig:
         return replace(self, **changes)
 
     def to_query(self) -> dict[str, str]:
-        """Every field as a string, for ``st.query_params`` (None is written as "none")."""
-        return {k: "none" if v is None else _format(v) for k, v in asdict(self).items()}
+        """Every field as a string, for ``st.query_params``; None in the sidebar's own word for
+        it (forget bias "random", clip "off"), so a link opens with no notice."""
+        return {k: NONE_WORDS[k] if v is None else _format(v) for k, v in asdict(self).items()}
 
     @classmethod
     def from_query(cls, query) -> tuple[RunConfig, dict[str, str]]:
@@ -84,6 +85,10 @@ class RunConfig:
             if problem:
                 notices[f.name] = link_notice(f.name, raw, problem, value)
         return cls(**values), notices
+
+
+# the sidebar's word for an optional field left unset
+NONE_WORDS = {"forget_bias": "random", "clip": "off"}
 
 
 def validate(cfg: RunConfig) -> list[str]:

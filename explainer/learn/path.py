@@ -20,7 +20,6 @@ TRAIN = "pages/6_Train_and_compare.py"
 # pages whose sidebar is a RunConfig: a stop there sets every field, so nothing of the stop
 # before leaks in through the sidebar's session state
 CONFIG_PAGES = (UNROLLED, LSTM, GRU, GRADIENTS, COMPARE)
-SIDEBAR_NONE = {"forget_bias": "random", "clip": "off"}
 # the checks each concept page carries (explainer.learn.checks), by page
 PAGE_CHECKS = {UNROLLED: "unrolled", LSTM: "lstm", GRU: "gru", GRADIENTS: "gradients",
                COMPARE: "compare"}  # fmt: skip
@@ -48,10 +47,7 @@ class Stop:
         if self.page not in CONFIG_PAGES:
             return dict(self.scene.params)
         view = {k: v for k, v in self.scene.params.items() if k in lectures.VIEW_PARAMS}
-        run = self.scene.config().to_query()
-        # the sidebar's words for "no value" (a link's "none" is not one of its choices)
-        run.update({k: word for k, word in SIDEBAR_NONE.items() if run.get(k) == "none"})
-        return {**run, **view}
+        return {**self.scene.config().to_query(), **view}
 
 
 def _stop(title: str, page: str, params: dict, look: str, do: str, question: str) -> Stop:
