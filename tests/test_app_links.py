@@ -31,11 +31,16 @@ def run(page: str, **query) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """What markdown shows of a text whose special characters are backslash-escaped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def notices(at: AppTest) -> dict[str, str]:
     """Each link notice of the page: key -> the value it says the page uses."""
     out = {}
     for w in at.warning:
-        for m in NOTICE.finditer(w.value):
+        for m in NOTICE.finditer(shown(w.value)):
             out[m[1]] = m[4]
     return out
 
@@ -212,3 +217,18 @@ def test_the_unrolled_page_keeps_the_seed_for_sampling_with_trained_weights():
     at = run("1_Unrolled_RNN.py", weights="char-rnn", init="orthogonal")
     assert at.number_input(key="seed").value == 0
     assert "init" not in {s.key for s in at.selectbox} and "rho" not in {s.key for s in at.slider}
+
+
+# markdown, HTML and LaTeX in link values: a notice shows them as typed
+MARKUP = {"hidden_size": "<b>*2*</b>_$x$", "weights": "[*w*](u)_<i>~"}
+
+
+def test_link_values_with_markup_are_shown_as_typed():
+    at = run("1_Unrolled_RNN.py", **MARKUP)
+    bodies = [w.value for w in at.warning]
+    for key, raw in MARKUP.items():
+        found = [b for b in bodies if repr(raw) in shown(b)]
+        assert found, (key, bodies)
+        # every character markdown would read is escaped, so nothing of it is rendered
+        unescaped = re.findall(r"(?<!\\)[*_<>$\[\]~]", found[0].replace("\\\\", ""))
+        assert unescaped == [], (key, found[0])

@@ -15,6 +15,8 @@ Two things streamlit 1.67 does that this module answers:
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -69,10 +71,16 @@ def kept_for_a_screen_report(pending: str):
     return None
 
 
+def plain(text: str) -> str:
+    """Text shown as typed inside markdown: every character markdown, HTML or LaTeX would
+    read (``*``, ``_``, ``<``, ``$``, ...) is escaped with a backslash."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|$~^&-])", r"\\\1", text)
+
+
 def show_notices() -> None:
     """The notices in one box (room for the figures on a projector or a phone): what the
     link said and what the page uses instead (see ``kept_for_a_screen_report``)."""
-    messages = list((kept_for_a_screen_report(NOTICES) or {}).values())
+    messages = [plain(m) for m in (kept_for_a_screen_report(NOTICES) or {}).values()]
     if len(messages) == 1:
         st.warning(f"A value in the link was changed: {messages[0]}.", icon=":material/link_off:")
     elif messages:
@@ -89,7 +97,7 @@ def notice_here(key: str, message: str | None) -> None:
         st.session_state[pending] = message
     kept = kept_for_a_screen_report(pending)
     if kept:
-        st.warning(f"A value in the link was changed: {kept}.", icon=":material/link_off:")
+        st.warning(f"A value in the link was changed: {plain(kept)}.", icon=":material/link_off:")
 
 
 def keep(key: str, default) -> None:
