@@ -27,22 +27,7 @@ MIN_TEXT_PX = 14
 MIN_TITLE_PX = 18  # axis titles
 # what is still wrong, said plainly: (page, size) -> {check: why}; these cases are expected to
 # fail (xfail) until fixed, and are listed in the closing note
-KNOWN: dict[tuple[str, str], dict[str, str]] = {
-    ("Train_and_compare", "projector"): {"fits": "the results chart comes after the settings"},
-    ("Train_and_compare", "projector-1024"): {"fits": "the results chart comes after settings"},
-    ("Train_and_compare", "phone"): {
-        "fits": "the results chart comes after the settings",
-        "overlap": "the gradient chart's event markers' legend sits on a panel title",
-    },
-    ("Unrolled_RNN", "phone"): {"overlap": "the readout's and h_t's titles share a row"},
-    ("LSTM_gates", "phone"): {"inside": "the saturation chart's title is wider than a phone"},
-    ("GRU_gates", "phone"): {"inside": "the saturation chart's title is wider than a phone"},
-    ("Gradients_through_time", "phone"): {
-        "inside": "chart titles and the clipping bars' labels are wider than a phone",
-        "overlap": "the legend wraps into the title; the clipping bars' labels touch",
-    },
-    ("Compare_cells", "phone"): {"inside": "the chart's title is wider than a phone"},
-}
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}
 
 # every visible text element of every chart in the main column: its box, size, role and chart
 TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]

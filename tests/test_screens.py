@@ -124,3 +124,74 @@ def test_clipping_and_gradient_charts_use_the_rule():
     jac = np.logspace(70, 0, 201)
     curves = fg.gradient_curves(jac * 0.5, jac, 5, "rnn", None, None)
     assert ticks(curves["layout"]["yaxis"]) <= theme.LOG_MAX_TICKS
+
+
+def _phone(fig: dict) -> dict:
+    margin = fig["layout"]["template"]["layout"]["margin"]
+    return screens.phone_layout(fig["layout"], fig["data"], PHONE.main, margin)
+
+
+def _plot_height(layout: dict) -> float:
+    return layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+
+
+def test_a_long_title_wraps_to_a_phones_width_and_the_plot_keeps_its_height():
+    title = "How often is each gate shut or open, and for how many steps of the sequence?"
+    fig = theme.figure([dict(type="scatter", y=[1, 2])], dict(title=dict(text=title), height=400))
+    out = _phone(fig)
+    lines = out["title"]["text"].split("<br>")
+    per_line = (PHONE.main - 24) / (screens.CHAR_EM * screens.PHONE_TITLE_PX)
+    assert len(lines) >= 2 and all(len(screens.visible_text(s)) <= per_line for s in lines)
+    assert " ".join(lines) == title  # every word kept, in order
+    assert out["title"]["font"]["size"] == screens.PHONE_TITLE_PX
+    grow = (len(lines) - 1) * screens.PHONE_TITLE_LINE
+    assert out["height"] == 400 + grow and out["margin"]["t"] == 60 + grow
+    assert out["title"]["pad"]["t"] > screens.TITLE_PAD  # plotly lifts a title of two lines
+
+
+def test_markup_takes_no_room_and_a_short_title_stays_on_one_line():
+    assert screens.visible_text("W<sub>hh</sub> of <b>x</b>") == "Whh of x"
+    assert screens.wrap_label("Norm of g", 300, 16) == ["Norm of g"]
+
+
+def test_the_legend_moves_under_the_plot_one_entry_a_row():
+    data = [dict(type="scatter", y=[1, 2], name=n) for n in ("RNN", "LSTM", "GRU")]
+    data.append(dict(type="scatter", y=[0, 0], name="guide", showlegend=False))
+    legend = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
+    fig = theme.figure(data, dict(legend=legend, height=480, margin=dict(t=70)))
+    out = _phone(fig)
+    assert screens.legend_entries(fig["data"], fig["layout"]) == 3
+    assert out["legend"]["yref"] == "container" and out["legend"]["y"] == 0
+    assert out["legend"]["orientation"] == "v"
+    assert out["margin"]["b"] - 60 >= 3 * screens.PHONE_LEGEND_ROW
+    assert _plot_height(out) == 480 - 70 - 60  # the plot keeps its size
+
+
+@pytest.mark.parametrize(
+    "layout, n", [({}, 0), ({"showlegend": True}, 1), ({"showlegend": False}, 0)]
+)
+def test_a_lone_trace_has_a_legend_only_when_asked(layout, n):
+    assert screens.legend_entries([dict(type="scatter", name="a")], layout) == n
+    assert screens.legend_entries([dict(type="heatmap", name="h")], {"showlegend": True}) == 0
+
+
+def test_every_gradient_page_title_fits_a_phone():
+    from explainer.figures import gradients as g
+
+    figs = [
+        g.clip_norms_figure({"g": 3.0, "norm": 1.0, "elem": 1.4}, 1.0),
+        g.clip_direction_figure({k: np.array([0.5, -0.2]) for k in ("g", "norm", "elem")}, 1.0),
+    ]
+    per_line = (PHONE.main - 24) / (screens.CHAR_EM * screens.PHONE_TITLE_PX)
+    for fig in figs:
+        lines = _phone(fig)["title"]["text"].split("<br>")
+        assert all(len(screens.visible_text(s)) <= per_line for s in lines), lines
+
+
+def test_the_clipping_bars_names_break_into_short_lines():
+    from explainer.figures import gradients as g
+
+    axis = g.clip_norms_figure({"g": 3.0, "norm": 1.0, "elem": 1.4}, 1.0)["layout"]["xaxis"]
+    assert axis["tickvals"] == list(g.CLIP_NAMES.values())
+    for text in axis["ticktext"]:
+        assert max(len(s) for s in text.split("<br>")) <= 8, text

@@ -15,6 +15,7 @@ Alg. 1); Karpathy's min-char-rnn (element-wise clipping to [-5, 5]).
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -241,8 +242,9 @@ def clip_norms_figure(norms: dict[str, float], theta: float) -> dict:
     """
     keys = [k for k in CLIP_NAMES if k in norms]
     lo, hi = log_span([norms[k] for k in keys], [theta])
+    names = [CLIP_NAMES[k] for k in keys]
     bars = dict(
-        type="bar", x=[CLIP_NAMES[k] for k in keys], y=log_values([norms[k] for k in keys]),
+        type="bar", x=names, y=log_values([norms[k] for k in keys]),
         marker=dict(color=[CLIP_COLOURS[k] for k in keys]), text=[sci(norms[k]) for k in keys],
         textposition="outside", textfont=dict(size=20), cliponaxis=False,
         hovertemplate="%{x}: %{y:.3g}<extra></extra>",
@@ -251,8 +253,10 @@ def clip_norms_figure(norms: dict[str, float], theta: float) -> dict:
     layout = dict(
         title=dict(text=f"Norm of the weight gradient, θ = {theta:g}"),
         yaxis=dict(**theme.log_axis(lo, hi, pad=0.6), title=dict(text="‖g‖")),
+        # the names in two short lines, level: turned, they ran out of a phone's chart
+        xaxis=dict(tickvals=names, ticktext=[re.sub(r" |(?<=-)", "<br>", n) for n in names]),
         showlegend=False,
-        margin=dict(t=80),
+        margin=dict(t=80, b=70),
         shapes=[shape],
         annotations=[label],
     )

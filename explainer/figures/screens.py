@@ -8,6 +8,7 @@ assumes a laptop.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 PHONE_MAX_WIDTH = 640  # narrower than this: one column, figures stacked
@@ -73,11 +74,15 @@ class UnrolledFit:
     left: int  # px of left margin: the row names of the chain
     cell_state: bool  # c_t printed in each LSTM cell (too crowded on a phone)
     compact: bool = False  # a short screen: no row of step numbers, the window's caption there
+    short: bool = False  # short panel titles: "h_t at t", "readout at t" (they met in a row)
 
 
 # before the browser reports its size: the figure as drawn for a wide laptop screen
 UNROLLED_DEFAULT = UnrolledFit(window=12, height=820, stacked=False, left=150, cell_state=True)
 COMPACT_BELOW = 640  # px: a chain shorter than this drops its row of step numbers
+# px of main column: narrower, the h_t and readout panels' titles run into each other at 20 px
+# (the sidebar open at 1280 px leaves ~900)
+SHORT_TITLES_BELOW = 1000
 
 
 def unrolled_fit(screen: Screen) -> UnrolledFit:
@@ -89,7 +94,88 @@ def unrolled_fit(screen: Screen) -> UnrolledFit:
     # the x range spans window + 2.4 cell widths (the h_0 label and the arrow out)
     window = int(min(12, max(3, plot // CELL_PX - 2)))
     if phone:
-        return UnrolledFit(window=window, height=1100, stacked=True, left=left, cell_state=False)
+        return UnrolledFit(window, 1100, stacked=True, left=left, cell_state=False, short=True)
     height = main_figure_height(screen, 820)
     compact = height < COMPACT_BELOW
-    return UnrolledFit(window, height, stacked=False, left=left, cell_state=True, compact=compact)
+    short = screen.main < SHORT_TITLES_BELOW
+    return UnrolledFit(window, height, False, left, cell_state=True, compact=compact, short=short)
+
+
+# a phone's chart: the title wrapped to its width, the legend in rows under the plot. Sizes
+# in px at the fonts the phone uses (~0.5 em a character).
+PHONE_TITLE_PX = 16
+PHONE_LEGEND_ROW = 24  # one legend entry at 16 px, one a row
+PHONE_TITLE_LINE = 22
+CHAR_EM = 0.5
+TITLE_PAD = 12  # the template's title pad (px above it)
+MULTILINE_LIFT = 11  # measured in Chromium: plotly 3.x, 16 px titles of 2 and 3 lines
+LEGEND_TYPES = {"scatter", "scattergl", "bar", "box", "histogram", "violin"}
+
+
+def visible_text(label: str) -> str:
+    """A chart label as drawn: markup tags (``<sub>``, ``<b>``) take no room."""
+    return re.sub(r"<[^>]*>", "", label)
+
+
+def wrap_label(label: str, width_px: float, font_px: float) -> list[str]:
+    """A label broken at spaces into lines no wider than ``width_px`` (a word longer than
+    the line keeps a line of its own); markup inside a word stays whole."""
+    per_line = max(int(width_px / (CHAR_EM * font_px)), 8)
+    lines: list[str] = []
+    for word in label.replace("<br>", " \n ").split(" "):
+        if word == "\n":
+            lines.append("")
+        elif lines and lines[-1] and len(visible_text(lines[-1] + " " + word)) <= per_line:
+            lines[-1] += " " + word
+        elif lines and not lines[-1]:
+            lines[-1] = word
+        else:
+            lines.append(word)
+    return [line for line in lines if line] or [label]
+
+
+def legend_entries(traces: list[dict], layout: dict) -> int:
+    """How many entries the chart's legend draws (plotly's rule: traces that show in it, and
+    only when the layout asks or more than one does)."""
+    shown = [
+        tr
+        for tr in traces
+        if tr.get("showlegend", tr.get("type", "scatter") in LEGEND_TYPES) and tr.get("name")
+    ]
+    if layout.get("showlegend") is False:
+        return 0
+    if len(shown) == 1 and not layout.get("showlegend"):
+        return 0
+    return len(shown)
+
+
+def phone_layout(layout: dict, traces: list[dict], main: int, margin: dict) -> dict:
+    """A chart's layout for a phone whose main column is ``main`` px: the title at 16 px,
+    wrapped to the width; the legend one entry a row under the plot (it sat on titles
+    above it); plotly's own ticks are already few on a narrow axis. The height grows by what
+    was added, so the plot keeps its size. ``margin``: the template's."""
+    out = dict(layout)
+    m = {**margin, **layout.get("margin", {})}
+    height = layout.get("height", 450)
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        lines = wrap_label(title["text"], main - 24, PHONE_TITLE_PX)
+        extra = (len(lines) - 1) * PHONE_TITLE_LINE
+        font = {**title.get("font", {}), "size": PHONE_TITLE_PX}
+        out["title"] = {**title, "text": "<br>".join(lines), "font": font}
+        if len(lines) > 1:  # plotly lifts a title of several lines ~11 px above its pad
+            pad = title.get("pad", {})
+            out["title"]["pad"] = {**pad, "t": pad.get("t", TITLE_PAD) + MULTILINE_LIFT}
+        m["t"] = m.get("t", 60) + extra
+        height += extra
+    rows = legend_entries(traces, layout)
+    if rows:
+        legend = {**layout.get("legend", {}), "orientation": "v", "x": 0, "xanchor": "left"}
+        legend.update(yref="container", y=0, yanchor="bottom")
+        out["legend"] = legend
+        added = rows * PHONE_LEGEND_ROW + 8
+        m["b"] = m.get("b", 60) + added
+        height += added
+    out["margin"] = m
+    out["height"] = height
+    return out

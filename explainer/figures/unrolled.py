@@ -351,10 +351,12 @@ def chain_layout(scene, ro: dict, fit: UnrolledFit, j: int) -> dict:
             if fit.stacked
             else f"the same {theme.CELL_NAMES[tr.kind]} cell at every step",
         ),
-        ("readout", "readout at step t" if xent else "prediction at t"),
-        ("heatmap", "memory: h<sub>t</sub> of every unit at every step"),
-        ("bars", "h<sub>t</sub> at step t"),
+        ("readout", "readout at t" if fit.short else "readout at step t"),
+        ("heatmap", "memory: h<sub>t</sub> of every unit" + ("" if fit.short else " at each step")),
+        ("bars", "h<sub>t</sub> at t" if fit.short else "h<sub>t</sub> at step t"),
     ]
+    if not xent:
+        titles[1] = ("readout", "prediction at t")
     annotations = [
         # the readout's title ends at the chart's right edge (centred, it ran past it)
         dict(text=text, x=domain[panel][0][1] if panel == "readout" else sum(domain[panel][0]) / 2,

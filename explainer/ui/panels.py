@@ -13,6 +13,7 @@ from explainer import equations
 from explainer.cells import CellParams
 from explainer.figures import theme
 from explainer.figures.alt import Alt
+from explainer.figures.screens import phone_layout
 from explainer.scenarios import SCENARIOS
 from explainer.trace import Trace
 from explainer.ui import present, screen
@@ -182,11 +183,12 @@ def _send(spec: dict, key: str, alt: Alt) -> None:
     """A packed spec to the browser as it is (no plotly objects, no validation), named by its
     description for screen readers, with its numbers in a table below (collapsed)."""
     config = CHART_CONFIG
-    if screen.current().size_class == "phone":  # a touch shows it over titles and legends
+    seen = screen.current()
+    if seen.size_class == "phone":  # a touch shows the modebar over titles and legends
         config = {**CHART_CONFIG, "displayModeBar": False}
-        title = spec["layout"].get("title")
-        if isinstance(title, dict):  # a phone's chart is ~360 px wide: a smaller title
-            spec = {**spec, "layout": {**spec["layout"], "title": {**title, "font": {"size": 16}}}}
+        margin = spec["layout"].get("template", {}).get("layout", {}).get("margin", {})
+        layout = phone_layout(spec["layout"], spec["data"], seen.main, margin)
+        spec = {**spec, "layout": layout}
     fig = theme.from_spec(present.restyle(spec))
     st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch", alt=alt.text)
     with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
