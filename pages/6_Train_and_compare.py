@@ -3,35 +3,34 @@
 import streamlit as st
 
 from explainer import train
-from explainer.ui import page_header, scene_link, what_to_try
+from explainer.ui import explain, page_header, scene_link, what_to_try
 from explainer.ui import train as panel
 from explainer.ui import train_results as results
 
-page_header(
-    "Train and compare",
+INTRO = (
     "Random weights only show what a cell *could* do. Here three networks, a **vanilla RNN**, "
     "an **LSTM** and a **GRU**, start from the same seed and learn the same task from the same "
     "batches. Watch whose loss drops below the **baselines** (each named on its chart: what a "
     "simple guess scores, and where it differs, a network without memory), and whose gradients "
-    "vanish or explode on the way.",
+    "vanish or explode on the way."
 )
+page_header("Train and compare")  # the results first: the loss chart fits a projector
 values = panel.settings()
+top = st.container()  # training and results, filled once the data below is chosen
+explain(INTRO)
 
-st.header("1. Choose the data")
+st.header("Choose the data")
 choice = panel.data_choice(values["task"], values["seq_len"])
 # unusable data has its message above; the rest of the page stays
 if choice is not None:
     name, payload = choice
     cfg = train.TrainConfig(data=name, **values)
     data = panel.task_data(cfg, payload)
+    with top:
+        run, note = panel.training(cfg, data)
+        results.results(cfg, data, run, note)
 
-    st.header("2. Train")
-    run, note = panel.training(cfg, data)
-
-    st.header("3. Results")
-    results.results(cfg, data, run, note)
-
-st.header("4. How far back can each cell remember?")
+st.header("How far back can each cell remember?")
 results.sweep()
 
 what_to_try(

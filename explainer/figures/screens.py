@@ -101,10 +101,10 @@ def unrolled_fit(screen: Screen) -> UnrolledFit:
     return UnrolledFit(window, height, False, left, cell_state=True, compact=compact, short=short)
 
 
-# a phone's chart: the title wrapped to its width, the legend in rows under the plot. Sizes
+# a phone's chart: the title wrapped to its width, the legend in rows above the plot. Sizes
 # in px at the fonts the phone uses (~0.5 em a character).
 PHONE_TITLE_PX = 16
-PHONE_LEGEND_ROW = 24  # one legend entry at 16 px, one a row
+PHONE_LEGEND_ROW = 30  # one legend entry at 16 px, one a row (measured: 28-29 px)
 PHONE_TITLE_LINE = 22
 CHAR_EM = 0.5
 TITLE_PAD = 12  # the template's title pad (px above it)
@@ -151,31 +151,33 @@ def legend_entries(traces: list[dict], layout: dict) -> int:
 
 def phone_layout(layout: dict, traces: list[dict], main: int, margin: dict) -> dict:
     """A chart's layout for a phone whose main column is ``main`` px: the title at 16 px,
-    wrapped to the width; the legend one entry a row under the plot (it sat on titles
-    above it); plotly's own ticks are already few on a narrow axis. The height grows by what
-    was added, so the plot keeps its size. ``margin``: the template's."""
+    wrapped to the width; the legend one entry a row between it and the plot (a row of
+    entries wrapped onto titles); plotly's own ticks are already few on a narrow axis. The
+    height changes by what was added, so the plot keeps its size. ``margin``: the template's."""
     out = dict(layout)
     m = {**margin, **layout.get("margin", {})}
-    height = layout.get("height", 450)
+    plot = layout.get("height", 450) - m.get("t", 60) - m.get("b", 60)
+    head = 8  # px from the chart's top edge to the legend: under the title, if there is one
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):
         lines = wrap_label(title["text"], main - 24, PHONE_TITLE_PX)
-        extra = (len(lines) - 1) * PHONE_TITLE_LINE
         font = {**title.get("font", {}), "size": PHONE_TITLE_PX}
         out["title"] = {**title, "text": "<br>".join(lines), "font": font}
         if len(lines) > 1:  # plotly lifts a title of several lines ~11 px above its pad
             pad = title.get("pad", {})
             out["title"]["pad"] = {**pad, "t": pad.get("t", TITLE_PAD) + MULTILINE_LIFT}
-        m["t"] = m.get("t", 60) + extra
-        height += extra
+        head = TITLE_PAD + len(lines) * PHONE_TITLE_LINE + 8
+        m["t"] = max(m.get("t", 60), head + 24)
     rows = legend_entries(traces, layout)
     if rows:
+        # under the title, one entry a row, the plot below them (a legend under the plot, in
+        # the container's or the plot's coordinates, moved the x axis's title onto its ticks)
         legend = {**layout.get("legend", {}), "orientation": "v", "x": 0, "xanchor": "left"}
-        legend.update(yref="container", y=0, yanchor="bottom")
+        m["t"] = head + rows * PHONE_LEGEND_ROW + 30  # room for a panel's title under it
+        height = plot + m["t"] + m.get("b", 60)
+        legend.update(yref="container", y=1 - head / height, yanchor="top")
         out["legend"] = legend
-        added = rows * PHONE_LEGEND_ROW + 8
-        m["b"] = m.get("b", 60) + added
-        height += added
+    height = plot + m["t"] + m.get("b", 60)
     out["margin"] = m
     out["height"] = height
     return out

@@ -189,6 +189,9 @@ def _send(spec: dict, key: str, alt: Alt) -> None:
         margin = spec["layout"].get("template", {}).get("layout", {}).get("margin", {})
         layout = phone_layout(spec["layout"], spec["data"], seen.main, margin)
         spec = {**spec, "layout": layout}
+        # a chart of its own on a phone: plotly redrawing the laptop's chart (the page's first
+        # run, before the screen's report) left axis titles on the tick labels
+        key = f"{key}_phone"
     fig = theme.from_spec(present.restyle(spec))
     st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch", alt=alt.text)
     with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):

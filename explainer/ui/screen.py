@@ -61,7 +61,8 @@ CSS = """
 .st-key-viewport { display: none; }
 /* lecture-scene links, metrics and buttons wrap instead of ending in "..." */
 [data-testid="stPageLink"] *, [data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *,
-[data-testid="stPopoverButton"] *, [data-testid="stButton"] button * {
+[data-testid="stMetricDelta"] *, [data-testid="stPopoverButton"] *,
+[data-testid="stButton"] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 /* but never inside an equation: a metric's maths label broke one glyph a line */

@@ -19,7 +19,7 @@ import streamlit as st
 from explainer import datasets, jobs, runs, tasks, train, trainsets
 from explainer.config import LinkField
 from explainer.figures import training as figures
-from explainer.ui import links
+from explainer.ui import links, screen
 from explainer.ui.cache import by_repr
 from explainer.ui.panels import show_figure
 
@@ -432,20 +432,29 @@ MESSAGES = {
 BUSY = "Your run with these settings is training (progress above); its results will appear here."
 
 
+def _button_row() -> tuple:
+    """Where the four buttons go and how wide they are: four columns, or on a phone (where
+    columns stack, four rows above the chart) one row that wraps."""
+    if screen.current().size_class == "phone":
+        row = st.container(horizontal=True, gap="small")
+        return row, row, row, row, "content"
+    return *st.columns([1, 1.4, 1, 1.1]), "stretch"
+
+
 def training(
     cfg: train.TrainConfig, data: trainsets.TaskData
 ) -> tuple[train.Run | None, tuple[str, str] | None]:
     """The buttons and this student's job; returns their run of ``cfg`` to show (None while it
     trains) and what it is, said plainly (level, text)."""
     # the epoch label is the longest: room for it beside a sidebar at 1280 px
-    go, epoch, stop, over = st.columns([1, 1.4, 1, 1.1])
+    go, epoch, stop, over, width = _button_row()
     job = _active()
     n = data.steps_per_epoch
     go.button(
         "▶ Train",
         type="primary",
         key="tr_go",
-        width="stretch",
+        width=width,
         disabled=job is not None,
         on_click=_on_train,
         args=(cfg, data, STEPS_PER_CLICK),
@@ -456,7 +465,7 @@ def training(
     epoch.button(
         f"+1 epoch ({n} step{'s' * (n > 1)})",
         key="tr_epoch",
-        width="stretch",
+        width=width,
         disabled=job is not None,
         on_click=_on_train,
         args=(cfg, data, n),
@@ -465,7 +474,7 @@ def training(
     stop.button(
         "■ Stop",
         key="tr_stop",
-        width="stretch",
+        width=width,
         disabled=job is None,
         on_click=_on_stop,
         help="Stops your run after the step it is on (what it learned stays), or takes it out "
@@ -474,7 +483,7 @@ def training(
     over.button(
         "↺ Start over",
         key="tr_reset",
-        width="stretch",
+        width=width,
         disabled=job is not None or cfg not in _my_runs(),
         on_click=_on_over,
         args=(cfg,),

@@ -14,8 +14,10 @@ import streamlit as st
 
 from explainer import charmodel, datasets, pretrained, runs, sweeps, train, trainsets
 from explainer.figures import training as figures
+from explainer.figures.screens import main_figure_height
 from explainer.figures.theme import CELL_NAMES
 from explainer.trainsets import TaskData
+from explainer.ui import screen
 from explainer.ui.panels import explain, show_figure
 from explainer.ui.train import BY_REPR
 
@@ -26,6 +28,7 @@ EVENT_WORDS = {
 }
 
 
+LOSS_HEIGHT = 480  # px of the loss chart on a laptop (a projector's is squeezed to fit)
 SKILL = " Skill = 1 − MSE / MSE of predicting 'same as the last value': 1 is perfect, 0 no better."
 
 
@@ -220,43 +223,54 @@ def baseline_meaning(data: TaskData) -> str:
     }[data.task]
 
 
+def _say(note: tuple[str, str]) -> None:
+    """A run's state in a box of its level (info, warning, error)."""
+    level, words = note
+    {"info": st.info, "warning": st.warning, "error": st.error}[level](words)
+
+
 def results(
     cfg: train.TrainConfig, data: TaskData, run: train.Run | None, note: tuple | None = None
 ) -> None:
     """The student's own run, else the recorded run of the shipped models for these settings;
     ``note`` (level, text) says what the run is (stopped, partly trained, training)."""
     histories, kind = _histories(cfg, run)
-    if note is not None:
-        level, words = note
-        {"info": st.info, "warning": st.warning, "error": st.error}[level](words)
     if not histories:
-        if note is None:
+        if note is not None:
+            _say(note)
+        else:
             st.info(
                 "Nothing trained yet with these settings. Press **▶ Train**: the vanilla RNN, "
                 "the LSTM and the GRU start from the same seed and see the same batches.",
             )
         return
-    if kind == "recorded":
-        steps = max(h.val_step[-1] for h in histories.values())
-        st.info(
-            f"Recorded when the app's trained models were made (`python -m explainer.pretrain`): "
-            f"{steps} steps with exactly these settings. Press **▶ Train** to watch it live.",
-        )
-    scoreboard(histories, data)
-    if data.task == "chars":
-        chars_words(histories, data)
     figs = _figures(cfg, _state(run, kind), histories, data)
+    # the loss chart first, what the run is and its scores beside it (under it on a phone):
+    # the chart is the first thing on a projector's screen
     left, right = st.columns([3, 2], gap="large")
     with left:
         alt = figures.loss_curves_alt(histories, data.baseline, data.baseline_label)
-        show_figure(figs["loss"], key="tr_loss", height=480, alt=alt)
+        height = main_figure_height(screen.current(), LOSS_HEIGHT)
+        show_figure(figs["loss"], key="tr_loss", height=height, alt=alt)
     with right:
-        explain(
-            "**Loss on held-out data** (thick) and while training (faint), against the "
-            f"**baseline** (dashed, {data.baseline:.3g}): {data.baseline_label}. "
-            + baseline_meaning(data)
-        )
-        moments(histories, cfg.clip)
+        if note is not None:
+            _say(note)
+        if kind == "recorded":
+            steps = max(h.val_step[-1] for h in histories.values())
+            st.info(
+                f"Recorded when the app's trained models were made (`python -m "
+                f"explainer.pretrain`): {steps} steps with exactly these settings. Press "
+                "**▶ Train** to watch it live.",
+            )
+        scoreboard(histories, data)
+        if data.task == "chars":
+            chars_words(histories, data)
+    explain(
+        "**Loss on held-out data** (thick) and while training (faint), against the "
+        f"**baseline** (dashed, {data.baseline:.3g}): {data.baseline_label}. "
+        + baseline_meaning(data)
+    )
+    moments(histories, cfg.clip)
     left, right = st.columns(2, gap="large")
     with left:
         alt = figures.metric_curves_alt(histories, data.metric_name, data.chance)
