@@ -173,7 +173,7 @@ def phone_layout(layout: dict, traces: list[dict], main: int, margin: dict) -> d
         # under the title, one entry a row, the plot below them (a legend under the plot, in
         # the container's or the plot's coordinates, moved the x axis's title onto its ticks)
         legend = {**layout.get("legend", {}), "orientation": "v", "x": 0, "xanchor": "left"}
-        m["t"] = head + rows * PHONE_LEGEND_ROW + 30  # room for a panel's title under it
+        m["t"] = head + rows * PHONE_LEGEND_ROW + 40  # room for a panel's title under it
         height = plot + m["t"] + m.get("b", 60)
         legend.update(yref="container", y=1 - head / height, yanchor="top")
         out["legend"] = legend

@@ -263,6 +263,8 @@ def unrolled_figure(scene, t: int, j: int, fit: UnrolledFit | None = None) -> di
     labels, styles = chain_labels(scene, ro, j, fit.cell_state, fit.compact)
     readouts = readout_frames(ro)
     bars = theme.f32(tr.h)  # bars[k]: h_k
+    # the step's box: down to its number, or (compact) to its input, above the caption
+    bottom = Y["x"] - 0.5 if fit.compact else Y["step"] - 0.5
 
     def frame(k: int) -> list[dict]:
         """Everything that changes at step k, one dict per animated trace."""
@@ -273,7 +275,7 @@ def unrolled_figure(scene, t: int, j: int, fit: UnrolledFit | None = None) -> di
             f"steps {s}–{s + W - 1} of {T}" if W < T else all_steps(scene),
         ]
         return [
-            box(k - s - 0.45, k - s + 0.45, Y["step"] - 0.5, Y["guess"] + 0.5),
+            box(k - s - 0.45, k - s + 0.45, bottom, Y["guess"] + 0.5),
             dict(text=labels[s - 1 : s - 1 + W].T.ravel().tolist() + edges),
             readouts[k - 1],
             box(k - 0.5, k + 0.5, -0.5, H - 0.5),
@@ -297,7 +299,7 @@ def unrolled_figure(scene, t: int, j: int, fit: UnrolledFit | None = None) -> di
         dict(PLAIN, **first[0], mode="lines", fill="toself", fillcolor="rgba(240,228,66,0.12)",
              line=dict(color=HIGHLIGHT, width=2)),
         chain_text_trace(W, styles, first[1]["text"], fit.window,
-                         Y["step"] - 0.3 if fit.compact else Y["top"]),
+                         Y["step"] - 0.5 if fit.compact else Y["top"]),
         readout_trace(first[2]),
         dict(PLAIN, **first[3], mode="lines", xaxis="x3", yaxis="y3",
              line=dict(color=HIGHLIGHT, width=3)),
