@@ -31,16 +31,34 @@ MIN_TITLE_PX = 18  # axis titles
 # what is still wrong, said plainly: (page, size) -> {check: why}; these cases are expected to
 # fail (xfail) until fixed, and are listed in the closing note
 KNOWN: dict[tuple[str, str], dict[str, str]] = {
+    # pages 7-9, measured when they joined this test (issue #9): not fixed yet
+    **{
+        (page, size): {"fits": "the main figure starts below the fold (prose and inputs first)"}
+        for page in ("Bidirectional_RNN", "Sentiment_pipeline", "Sequence_to_sequence")
+        for size in ("projector", "projector-1024")
+    },
     ("Bidirectional_RNN", "phone"): {
+        "fits": "the main figure starts at y = 805 (prose and inputs first)",
         "inside": "the o_t annotation is wider than a phone's chart",
         "overlap": "the character ticks run together; the o_t annotation sits on a row title",
+    },
+    ("Sentiment_pipeline", "projector-1024"): {
+        "overlap": "the PCA chart's axis title and legend meet; the token axis's words touch",
     },
     ("Sentiment_pipeline", "phone"): {
         "fits": "the main figure comes after the review box and the verdict",
         "inside": "the 'gradient × input' label runs out of its chart",
         "overlap": "the words on the token axis run together",
     },
+    **{
+        ("Sequence_to_sequence", size): {
+            "size": "the 'decoder step' axis title is 15 px",
+            "overlap": "the length chart's legend sits on its axis title",
+        }
+        for size in ("projector", "projector-1024")
+    },
     ("Sequence_to_sequence", "phone"): {
+        "fits": "the main figure starts at y = 962 (prose and inputs first)",
         "size": "the 'decoder step' axis title is 15 px",
         "overlap": "the decoder step ticks run together",
     },
