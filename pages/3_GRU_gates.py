@@ -34,7 +34,7 @@ with gates.beside(
     "with the candidate $n_t$. Units with a high average are the slow, long-memory ones.\n\n"
     f"Unit j = {j} has a white outline."
 ):
-    gates.keep_bars(scene, t, j)
+    gates.keep_bars(scene, t, j, learn.marks_on_figure("gru", scene=scene, t=t, j=j))
 
 counts, saturation = gates.pair()
 with counts:

@@ -123,7 +123,7 @@ scene = ui.scene_or_stop(cfg)
 run = grad.gradient_run(cfg)
 
 grad.overflow_notice(run)
-grad.cursor_panel(cfg, run, scene)
+grad.cursor_panel(cfg, run, scene, learn.marks_on_figure("gradients", scene=scene, jac=run.jac))
 grad.regime_banner(run, scene)
 ui.explain(INTRO)
 learn.checks_for("gradients", scene=scene, jac=run.jac)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from explainer.config import RunConfig
 from explainer.learn import checks, path, progress
 from explainer.scene import make_scene
-from tests.app_utils import chart
+from tests.app_utils import array, chart
 
 pytestmark = pytest.mark.app
 
@@ -70,6 +70,7 @@ def test_wrong_then_right_then_reveal(on_the_path):
     assert q.hint in texts(at) and f"Right: {q.answer_text}" not in texts(at)
     assert "gru.keep" not in at.session_state[progress_state()].solved
     assert not has_chart(at, "learn_gru_keep_figure")  # no reveal yet: no figure
+    assert not rings(chart(at, "gates_keep"))  # nor a ring on the page's keep bars
 
     at.selectbox(key="learn_gru_keep_reply").set_value(right)
     at.button(key="learn_gru_keep_check").click().run()
@@ -78,6 +79,17 @@ def test_wrong_then_right_then_reveal(on_the_path):
     fig = chart(at, "learn_gru_keep_figure")  # the reveal marks the answer on its figure
     marked = [tr for tr in fig["data"] if tr.get("name") == "answer"]
     assert marked and set(marked[0]["x"]) == set(q.right)
+    # ...and on the page's own keep bars: a ring on the answer's unit, at its z_t
+    (ring,) = rings(chart(at, "gates_keep"))
+    answer = [int(o.split()[-1]) for o in q.right]
+    assert list(array(ring["x"])) == answer
+    assert list(array(ring["y"])) == pytest.approx([q.mark.values[u] for u in answer])
+    # the strip's count moved with the right answer (the whole page reran, not just the check)
+    assert "1 of 10 checks right" in texts(at)
+
+
+def rings(fig: dict) -> list[dict]:
+    return [tr for tr in fig["data"] if tr.get("name") == "answer"]
 
 
 def test_junk_and_wrong_numbers_get_different_messages(on_the_path):

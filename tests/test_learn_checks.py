@@ -203,3 +203,18 @@ def test_reveal_figures_mark_the_answer():
         xs = [q.mark.labels[k] for k in q.mark.answer] if not q.mark.curve else list(q.mark.answer)
         assert list(answer.x) == xs and len(xs) >= 1
         assert q.mark.title in figs.reveal_alt(q.mark).text
+
+
+def test_rings_on_the_page_figures_sit_on_the_answer():
+    """A reveal's ring on the gradient curves sits at the asked step on the Jacobian curve, and
+    a value a log axis cannot show (an overflow) gets no ring rather than a wrong one."""
+    from explainer.figures import learn as figs
+
+    scene, (threshold, regime) = gradient_questions(hidden_size=8, rho=0.9)
+    jac = gradients.jacobian_norms(scene.params, scene.seq.x, trace=scene.trace)
+    for q, step in ((threshold, 1), (regime, 0)):
+        ring = figs.on_figure(q.mark)
+        assert ring["name"] == "answer" and ring["x"] == [step]
+        assert ring["y"] == pytest.approx([jac[step]])  # the page's curve plots jac itself
+    overflow = checks.Mark("m", ("0", "1"), (float("inf"), 2.0), (0,), "y", log=True)
+    assert figs.on_figure(overflow)["x"] == []

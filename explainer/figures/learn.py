@@ -4,6 +4,8 @@ figure module."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from explainer.figures import theme
@@ -58,6 +60,19 @@ def reveal(mark: Mark) -> dict:
         shapes=shapes,
     )
     return theme.figure(data, layout)
+
+
+def on_figure(mark: Mark) -> dict:
+    """The answer as a ring on a page's own figure whose x axis is the mark's index (a step on
+    the gradient curves, a unit on the keep bars): one trace named "answer" to add to it. A
+    value a log axis cannot show (inf, NaN, not above zero) gets no ring."""
+    shown = [int(k) for k in mark.answer if math.isfinite(mark.values[k])]
+    if mark.log:
+        shown = [k for k in shown if mark.values[k] > 0]
+    ring = dict(size=22, color="rgba(0,0,0,0)", line=dict(color=BRIGHT, width=4))
+    return dict(type="scatter", x=shown, y=[float(mark.values[k]) for k in shown],
+                mode="markers", name="answer", marker=ring, showlegend=False,
+                hoverinfo="skip")  # fmt: skip
 
 
 def reveal_alt(mark: Mark) -> Alt:

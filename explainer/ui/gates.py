@@ -124,13 +124,13 @@ def forget_memory(scene: Scene, j: int, note: str = "") -> None:
     )
 
 
-def keep_bars(scene: Scene, t: int, j: int) -> None:
+def keep_bars(scene: Scene, t: int, j: int, marks: tuple[dict, ...] = ()) -> None:
     """GRU: how much of h_{t-1} each unit keeps at step t, with the convention spelled out."""
     st.latex(r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1} \qquad \text{(PyTorch)}")
     tr, labels = scene.trace, scene.seq.labels
     build = lambda s: gru.keep_bars(tr, labels, s, j)  # noqa: E731
     alt = gru.keep_bars_alt(tr, labels, t, j)
-    show_animated(("keep_bars", scene.cfg, j), build, t, "gates_keep", alt=alt)
+    show_animated(("keep_bars", scene.cfg, j), build, t, "gates_keep", alt=alt, extra=marks)
     st.caption(
         "$z$ near 1 keeps the old state, $z$ near 0 takes the new candidate $n_t$. d2l and Cho "
         "et al. (2014, v3) apply the reset gate before the matmul, $W_{hn} (r_t \\odot h_{t-1})$; "

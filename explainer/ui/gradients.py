@@ -197,7 +197,9 @@ def overflow_notice(run: GradientRun) -> None:
 
 
 @st.fragment
-def cursor_panel(cfg: RunConfig, run: GradientRun, scene: Scene) -> None:
+def cursor_panel(
+    cfg: RunConfig, run: GradientRun, scene: Scene, marks: tuple[dict, ...] = ()
+) -> None:
     """The step slider with the link to this scene, the numbers at t, and the curves.
 
     A fragment: moving t reruns this panel only, not the spectrum and clipping panels, which
@@ -209,17 +211,17 @@ def cursor_panel(cfg: RunConfig, run: GradientRun, scene: Scene) -> None:
     with right:
         scene_link()
     if not side_by_side(screen.current()):  # the chart first, its numbers under it
-        curves_chart(cfg, t)
+        curves_chart(cfg, t, marks)
         numbers_at(run, scene, t)
         return
     chart, numbers = st.columns([4, 1], gap="medium")
     with chart:
-        curves_chart(cfg, t)
+        curves_chart(cfg, t, marks)
     with numbers:
         numbers_at(run, scene, t, columns=1)
 
 
-def curves_chart(cfg: RunConfig, t: int) -> None:
+def curves_chart(cfg: RunConfig, t: int, marks: tuple[dict, ...] = ()) -> None:
     """The two norms and the bound against t, the cursor at t (Play moves it).
 
     The figure (T frames) is built once per config, clip aside, and re-aimed at t.
@@ -234,7 +236,7 @@ def curves_chart(cfg: RunConfig, t: int) -> None:
     run = gradient_run(cfg)
     alt = figs.gradient_curves_alt(run.dL, run.jac, t, run.bound)
     height = main_figure_height(screen.current(), figs.CURVES_HEIGHT)
-    show_animated(("grad_curves", cfg), build, t, "grad_curves", height, alt=alt)
+    show_animated(("grad_curves", cfg), build, t, "grad_curves", height, alt=alt, extra=marks)
 
 
 def numbers_at(run: GradientRun, scene: Scene, t: int, columns: int = 4) -> None:

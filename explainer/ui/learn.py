@@ -20,6 +20,9 @@ from explainer.ui import lecture
 from explainer.ui.panels import show_figure
 
 STATE = "learn_progress"  # session state: this student's Progress
+# checks whose answer has a place on a page figure (x: the mark's index), and that figure
+ON_FIGURE = {"gru.keep": "gates_keep", "gradients.threshold": "grad_curves",
+             "gradients.regime": "grad_curves"}  # fmt: skip
 TIMINGS: dict[str, float] = {}  # check id -> seconds its fragment last took (the benchmark)
 N = len(path.PATH)
 
@@ -178,11 +181,27 @@ def checks_for(page: str, **data) -> None:
             _check(q)
 
 
+def _key(q: checks.Question) -> str:
+    return "learn_" + q.id.replace(".", "_")
+
+
+def _revealed(q: checks.Question) -> bool:
+    record = st.session_state.get(f"{_key(q)}_state")
+    return bool(record and record["revealed"] and record["sig"] == (q.prompt, q.answer_text))
+
+
+def marks_on_figure(page: str, **data) -> tuple[dict, ...]:
+    """The rings of this page's revealed checks, for the page's own figure (call it before
+    drawing that figure, with the data ``checks_for`` gets)."""
+    found = [q for q in checks.questions(page, **data) if q.id in ON_FIGURE and _revealed(q)]
+    return tuple(figs.on_figure(q.mark) for q in found)
+
+
 @st.fragment
 def _check(q: checks.Question) -> None:
     """One check: the prediction, Check and Reveal, the feedback and the marked figure."""
     start = time.perf_counter()
-    key = "learn_" + q.id.replace(".", "_")
+    key = _key(q)
     with st.container(border=True, key=key):
         st.markdown(f"**{q.prompt}**")
         if q.kind == "number":
@@ -210,6 +229,7 @@ def _record(q: checks.Question, key: str, checked: bool, revealed: bool, reply) 
     record = st.session_state.get(f"{key}_state")
     if not record or record["sig"] != sig:
         record = {"sig": sig, "ok": None, "msg": "", "revealed": False}
+    was_revealed = record["revealed"]
     if checked:
         ok, msg = checks.grade(q, reply)
         record = {**record, "ok": ok, "msg": msg, "revealed": record["revealed"] or ok is True}
@@ -218,6 +238,12 @@ def _record(q: checks.Question, key: str, checked: bool, revealed: bool, reply) 
     if revealed:
         record = {**record, "revealed": True}
     st.session_state[f"{key}_state"] = record
+    # the strip's count, or a ring on the page's own figure, lives outside this fragment:
+    # a right answer or a reveal that marks the page reruns the whole page, once
+    if (checked and record["ok"] is True) or (
+        record["revealed"] and not was_revealed and q.id in ON_FIGURE
+    ):
+        st.rerun(scope="app")
     return record
 
 

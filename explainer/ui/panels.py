@@ -159,12 +159,15 @@ def show_animated(
     height: int | None = None,
     *,
     alt: Alt,
+    extra: tuple[dict, ...] = (),
 ) -> None:
     """An animated figure opened at step t: built once per ``key`` (everything but t that
     decides it, e.g. the config and unit) and re-aimed at t, so moving t costs ~1 ms. ``alt``:
     its text alternative at step t; ``height`` (px) overrides the figure's own (to fit a short
-    screen)."""
+    screen); ``extra``: traces added on top, after the frames' (a revealed answer's ring)."""
     spec = theme.aim_spec(_built_at_step_one(key, build), t - 1)
+    if extra:
+        spec = {**spec, "data": [*spec["data"], *extra]}
     if height:
         spec["layout"] = {**spec["layout"], "height": height}
     _send(spec, chart_key, alt)
