@@ -47,7 +47,7 @@ with step_col:
     t = ui.time_cursor(scene.trace.T)
 with unit_col:
     j = ui.unit_picker(scene.trace.H)
-unrolled.unrolled_chart(scene, t, j)
+unrolled.unrolled_chart(scene, t, j, learn.marks_on_figure("unrolled", scene=scene, t=t, j=j))
 ui.explain(INTRO)
 learn.checks_for("unrolled", scene=scene, t=t, j=j)
 

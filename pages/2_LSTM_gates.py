@@ -22,7 +22,7 @@ with gates.beside(
     "the hidden state h are signed: blue below zero, orange above.\n\n"
     "Rows that keep one colour belong to units that ignore the input."
 ):
-    gates.gate_heatmaps(scene, t)
+    gates.gate_heatmaps(scene, t, learn.marks_on_figure("lstm", scene=scene, t=t, j=j))
 ui.explain(INTRO)
 learn.checks_for("lstm", scene=scene, t=t, j=j)
 

@@ -47,7 +47,7 @@ cmp.overflow_notice(scenes, norms)
 t = ui.time_cursor(scenes["rnn"].trace.T, "Step t (highlighted in every panel)")
 chart, side = st.columns([3, 1], gap="large")
 with chart:
-    cmp.norms_chart(norms, t)
+    cmp.norms_chart(norms, t, learn.marks_on_figure("compare", scenes=scenes, norms=norms))
 with side:
     ui.explain(NORMS)
 ui.explain(INTRO)

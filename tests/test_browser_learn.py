@@ -1,11 +1,13 @@
 """The guided path in headless Chromium: from Home's "Learn" entry through every stop by the
 strip's Next link (one page load per stop), every check revealed with its answer marked on its
-figure, no exception; then Home shows every stop visited (progress kept across pages)."""
+figure and, where it has a place there, on the page's own figure, no exception; then Home shows
+every stop visited (progress kept across pages)."""
 
 import pytest
 from browser_utils import assert_no_exception, open_page, real_errors, screenshot, wait_for_app
 
 from explainer.learn import checks, path
+from explainer.ui import learn
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +38,10 @@ def test_the_whole_guided_path(app_server, browser_page, console_errors):
             # no unit above 0.9, then its answer is "none" and nothing is marked)
             assert answer["answer"] >= 1 or check_id == "lstm.integrator", (check_id, marked)
             assert box.get_by_text("Answer:").count() == 1
+            if check_id in learn.ON_FIGURE:  # ...and on the page's own figure too
+                own = page.locator(f".st-key-{learn.ON_FIGURE[check_id]} .js-plotly-plot")
+                names = own.first.evaluate("gd => (gd.data || []).map(t => t.name)")
+                assert "answer" in names, (check_id, names)
         assert_no_exception(page)
         if k == 2:
             box.scroll_into_view_if_needed()

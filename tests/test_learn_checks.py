@@ -218,3 +218,43 @@ def test_rings_on_the_page_figures_sit_on_the_answer():
         assert ring["y"] == pytest.approx([jac[step]])  # the page's curve plots jac itself
     overflow = checks.Mark("m", ("0", "1"), (float("inf"), 2.0), (0,), "y", log=True)
     assert figs.on_figure(overflow)["x"] == []
+
+
+def test_boxes_on_the_page_heatmaps_sit_on_the_answer(monkeypatch):
+    """The LSTM integrator's box spans the answer unit's row of the f heatmap; the unrolled
+    push's box sits on the answer step in unit j's row of the memory heatmap. Both figures
+    take the trace as they are (plotly validates) and the box shares the heatmap's axes."""
+    import plotly.graph_objects as go
+
+    from explainer.figures import gates as gate_figs
+    from explainer.figures import learn as figs
+    from explainer.figures import theme
+    from explainer.figures.screens import UNROLLED_DEFAULT
+    from explainer.figures.unrolled import unrolled_figure
+
+    monkeypatch.setattr(theme, "VALIDATE", False)  # the pages' figures are validated elsewhere
+    scene = make_scene(RunConfig(cell="lstm", hidden_size=6, forget_bias=3.0, source="sine"))
+    q = checks.lstm_integrator(scene)
+    panel = [name for name, _ in gate_figs.panels(scene.trace)].index("f") + 1
+    box = figs.on_rows(q.mark, scene.trace.T, panel)
+    spec = gate_figs.gate_heatmaps(scene.trace, scene.seq.labels, 1)
+    f_map = spec["data"][panel - 1]
+    assert (box["xaxis"], box["yaxis"]) == (f_map["xaxis"], f_map["yaxis"])
+    assert np.array_equal(np.asarray(f_map["z"]), scene.trace.gates["f"].T.astype(np.float32))
+    u, T = q.mark.answer[0], scene.trace.T
+    assert box["y"][0] == u - 0.5 and box["x"][:2] == [0.5, T + 0.5]
+    assert int(np.argmax((scene.trace.gates["f"] > 0.9).sum(axis=0))) == u
+    go.Figure({"data": [box]})  # plotly validates the trace
+
+    rnn = make_scene(RunConfig(hidden_size=5, seq_len=12))
+    t, j = 9, 3
+    q = checks.unrolled_push(rnn, t, j)
+    box = figs.on_cells(q.mark, j, figs.UNROLLED_HEATMAP)
+    fig = unrolled_figure(rnn, 1, j, UNROLLED_DEFAULT)
+    (memory,) = [tr for tr in fig["data"] if tr.get("type") == "heatmap"]
+    assert (box["xaxis"], box["yaxis"]) == (memory["xaxis"], memory["yaxis"])
+    s = q.mark.answer[0] + 1  # the step that moved h[j] most, from the trace itself
+    moves = np.abs(np.diff(rnn.trace.h[: t + 1, j]))
+    assert s == int(np.argmax(moves)) + 1
+    assert box["x"][:2] == [s - 0.5, s + 0.5] and box["y"][0] == j - 0.5
+    go.Figure({"data": [box]})

@@ -15,6 +15,7 @@ from explainer.learn.checks import Mark
 DIM = theme.GRID
 BRIGHT = "#E69F00"  # the answer (orange on the dark background)
 HEIGHT = 300
+UNROLLED_HEATMAP = 3  # the unrolled figure's memory heatmap is its third subplot (x3, y3)
 
 
 def reveal(mark: Mark) -> dict:
@@ -62,17 +63,42 @@ def reveal(mark: Mark) -> dict:
     return theme.figure(data, layout)
 
 
-def on_figure(mark: Mark) -> dict:
-    """The answer as a ring on a page's own figure whose x axis is the mark's index (a step on
-    the gradient curves, a unit on the keep bars): one trace named "answer" to add to it. A
+def on_figure(mark: Mark, at_step: int | None = None) -> dict:
+    """The answer as rings on a page's own figure: one trace named "answer" to add to it. The
+    x of a ring is the mark's index (a step on the gradient curves, a unit on the keep bars),
+    or ``at_step`` for every answer (the compare page's curves, one per cell, at t = 0). A
     value a log axis cannot show (inf, NaN, not above zero) gets no ring."""
     shown = [int(k) for k in mark.answer if math.isfinite(mark.values[k])]
     if mark.log:
         shown = [k for k in shown if mark.values[k] > 0]
     ring = dict(size=22, color="rgba(0,0,0,0)", line=dict(color=BRIGHT, width=4))
-    return dict(type="scatter", x=shown, y=[float(mark.values[k]) for k in shown],
+    x = shown if at_step is None else [at_step] * len(shown)
+    return dict(type="scatter", x=x, y=[float(mark.values[k]) for k in shown],
                 mode="markers", name="answer", marker=ring, showlegend=False,
                 hoverinfo="skip")  # fmt: skip
+
+
+def on_rows(mark: Mark, T: int, panel: int) -> dict:
+    """The answer's units outlined as whole rows of heatmap ``panel`` (1-based subplot, rows at
+    y = unit, columns at steps 1..T): one trace named "answer"."""
+    return _boxes([(0.5, T + 0.5, u - 0.5, u + 0.5) for u in mark.answer], panel)
+
+
+def on_cells(mark: Mark, unit: int, panel: int) -> dict:
+    """The answer's steps (index k is step k + 1) outlined as cells of unit ``unit``'s row in
+    heatmap ``panel``: one trace named "answer"."""
+    return _boxes([(k + 0.5, k + 1.5, unit - 0.5, unit + 0.5) for k in mark.answer], panel)
+
+
+def _boxes(boxes: list[tuple[float, float, float, float]], panel: int) -> dict:
+    x: list = []
+    y: list = []
+    for x0, x1, y0, y1 in boxes:  # a closed outline per box, None between them
+        x += [x0, x1, x1, x0, x0, None]
+        y += [y0, y0, y1, y1, y0, None]
+    return dict(type="scatter", x=x, y=y, mode="lines", name="answer", showlegend=False,
+                line=dict(color=BRIGHT, width=3), hoverinfo="skip",
+                xaxis=theme.axis_ref("x", panel), yaxis=theme.axis_ref("y", panel))  # fmt: skip
 
 
 def reveal_alt(mark: Mark) -> Alt:

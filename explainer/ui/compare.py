@@ -65,10 +65,12 @@ def weights_note(cfg: RunConfig, scenes: dict[str, Scene]) -> None:
     st.info(f"Trained weights, one model per cell ({names}).", icon=":material/school:")
 
 
-def norms_chart(norms: dict[str, np.ndarray], t: int) -> None:
+def norms_chart(norms: dict[str, np.ndarray], t: int, marks: tuple[dict, ...] = ()) -> None:
     """The three Jacobian-norm curves on one log plot, step t marked."""
     height = main_figure_height(screen.current(), 520)
     fig, alt = figs.jacobian_comparison(norms, t), figs.jacobian_comparison_alt(norms, t)
+    if marks:  # a revealed check's rings, on top
+        fig = {**fig, "data": [*fig["data"], *marks]}
     show_figure(fig, key="cmp_norms", height=height, alt=alt)
 
 

@@ -79,13 +79,15 @@ def step_and_unit(scene: Scene) -> tuple[int, int]:
     return t, j
 
 
-def gate_heatmaps(scene: Scene, t: int) -> None:
+def gate_heatmaps(scene: Scene, t: int, marks: tuple[dict, ...] = ()) -> None:
     """Every gate, then c_t and h_t, as units x time; step t highlighted and animated."""
     tr, labels = scene.trace, scene.seq.labels
     height = main_figure_height(screen.current(), gates.natural_height(tr))
     build = lambda s: gates.gate_heatmaps(tr, labels, s, height)  # noqa: E731
     alt = gates.gate_heatmaps_alt(tr, labels, t)
-    show_animated(("gate_heatmaps", scene.cfg, height), build, t, "gates_heatmaps", alt=alt)
+    show_animated(
+        ("gate_heatmaps", scene.cfg, height), build, t, "gates_heatmaps", alt=alt, extra=marks
+    )
 
 
 def cell_belt(scene: Scene, t: int, j: int) -> None:

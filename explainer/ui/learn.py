@@ -13,6 +13,7 @@ import time
 
 import streamlit as st
 
+from explainer.figures import gates as gate_figs
 from explainer.figures import learn as figs
 from explainer.learn import checks, path, progress
 from explainer.learn.progress import Progress, ProgressError
@@ -20,9 +21,11 @@ from explainer.ui import lecture
 from explainer.ui.panels import show_figure
 
 STATE = "learn_progress"  # session state: this student's Progress
-# checks whose answer has a place on a page figure (x: the mark's index), and that figure
-ON_FIGURE = {"gru.keep": "gates_keep", "gradients.threshold": "grad_curves",
-             "gradients.regime": "grad_curves"}  # fmt: skip
+# checks whose answer has a place on the page's own figure (see ``marks_on_figure``): that
+# figure's chart key; the parameter counts have no place on them and keep their own figure only
+ON_FIGURE = {"unrolled.push": "unrolled_chart", "lstm.integrator": "gates_heatmaps",
+             "gru.keep": "gates_keep", "gradients.threshold": "grad_curves",
+             "gradients.regime": "grad_curves", "compare.reach": "cmp_norms"}  # fmt: skip
 TIMINGS: dict[str, float] = {}  # check id -> seconds its fragment last took (the benchmark)
 N = len(path.PATH)
 
@@ -191,10 +194,22 @@ def _revealed(q: checks.Question) -> bool:
 
 
 def marks_on_figure(page: str, **data) -> tuple[dict, ...]:
-    """The rings of this page's revealed checks, for the page's own figure (call it before
-    drawing that figure, with the data ``checks_for`` gets)."""
+    """The marks of this page's revealed checks, traces for the page's own figure (call it
+    before drawing that figure, with the data ``checks_for`` gets)."""
     found = [q for q in checks.questions(page, **data) if q.id in ON_FIGURE and _revealed(q)]
-    return tuple(figs.on_figure(q.mark) for q in found)
+    return tuple(_mark(q, data) for q in found)
+
+
+def _mark(q: checks.Question, data: dict) -> dict:
+    if q.id == "lstm.integrator":  # the unit's whole row in the f heatmap
+        tr = data["scene"].trace
+        panel = [name for name, _ in gate_figs.panels(tr)].index("f") + 1
+        return figs.on_rows(q.mark, tr.T, panel)
+    if q.id == "unrolled.push":  # the step's cell in unit j's row of the memory heatmap
+        return figs.on_cells(q.mark, data["j"], figs.UNROLLED_HEATMAP)
+    if q.id == "compare.reach":  # the cell's curve at its left end
+        return figs.on_figure(q.mark, at_step=0)
+    return figs.on_figure(q.mark)  # a step on the gradient curves, a unit on the keep bars
 
 
 @st.fragment

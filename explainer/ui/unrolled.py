@@ -34,12 +34,12 @@ def run_notices(scene: Scene) -> None:
         )
 
 
-def unrolled_chart(scene: Scene, t: int, j: int) -> None:
+def unrolled_chart(scene: Scene, t: int, j: int, marks: tuple[dict, ...] = ()) -> None:
     """The chain, the readout, the memory heatmap and h_t, all moved by the time cursor."""
     fit = unrolled_fit(screen.current())
     build = lambda s: unrolled_figure(scene, s, j, fit)  # noqa: E731
     alt = unrolled_alt(scene, t, j)
-    show_animated(("unrolled", scene.cfg, j, fit), build, t, "unrolled_chart", alt=alt)
+    show_animated(("unrolled", scene.cfg, j, fit), build, t, "unrolled_chart", alt=alt, extra=marks)
     trained = scene.cfg.weights != "random"
     st.caption(
         "The time cursor above moves every panel (▶ Play, or the arrow keys); when it stops, the "
