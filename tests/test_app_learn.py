@@ -135,6 +135,18 @@ def test_junk_codes_and_links_get_messages_not_exceptions():
     at.text_input(key="learn_code_home").input(good).run()
     assert "Loaded: 1 of 8 stops" in texts(at) and "✓ Weight sharing" in texts(at)
 
+    # the same by file: a junk file gets a message, the downloadable file loads back
+    assert at.get("download_button")  # the file to carry away, next to the code
+    upload = at.get("file_uploader")[0]
+    upload.set_value(("progress.json", b"\x00\xff junk", "application/json")).run()
+    assert not at.exception and "Not loaded: the file is not text" in texts(at)
+    saved = progress.Progress().visit(5).solve("lstm.belt")
+    upload = at.get("file_uploader")[0]
+    upload.set_value((progress.FILE_NAME, progress.to_file(saved).encode(), "application/json"))
+    at.run()
+    assert not at.exception and "✓ Weight sharing" in texts(at)  # kept, and added to:
+    assert at.session_state[progress_state()].solved >= {"unrolled.params", "lstm.belt"}
+
     page = AppTest.from_file(str(ROOT / GRU.page), default_timeout=60)
     page.query_params["learn"] = "99"
     page.run()

@@ -181,6 +181,20 @@ def test_progress_code_round_trip_and_junk():
             progress.decode(junk)
 
 
+def test_progress_file_round_trip_and_junk():
+    p = progress.Progress().visit(1).visit(8).solve("lstm.belt")
+    data = progress.to_file(p).encode()
+    assert len(data) < 100 and progress.from_file(data) == p
+    assert progress.from_file(progress.encode(p).encode() + b"\n") == p  # the code alone
+    flipped = data.replace(progress.encode(p).encode(), b"0" * progress.LENGTH)
+    junk = ((b"\x89PNG\r\n\x1a\n\xff\xfe", "not text"), (b"{oops", "not valid JSON"),
+            (b'{"code": 1}', 'no "progress"'), (b"[1, 2]", 'no "progress"'),
+            (flipped, "does not add up"), (b" " * 5000, "5,000 bytes"), (b"", "empty"))  # fmt: skip
+    for bad, words in junk:
+        with pytest.raises(progress.ProgressError, match=words):
+            progress.from_file(bad)
+
+
 def test_path_stops_are_valid_scenes():
     assert len(path.PATH) == 8 and len(checks.CHECK_IDS) <= progress.MAX_CHECKS
     for stop in path.PATH:

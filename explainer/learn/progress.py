@@ -7,6 +7,7 @@ mistyped code is caught, not misread. No account, no server database: the code i
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass, replace
 
@@ -84,3 +85,37 @@ def decode(code: str) -> Progress:
     visited = frozenset(k for k in range(1, N_STOPS + 1) if stops >> (k - 1) & 1)
     solved = frozenset(c for n, c in enumerate(ids) if checks >> n & 1)
     return Progress(visited, solved, at)
+
+
+FILE_NAME = "unrolled-progress.json"
+MAX_FILE = 1000  # bytes: a progress file is about 60
+
+
+def to_file(p: Progress) -> str:
+    """The progress file to download: a tiny JSON object holding the code."""
+    return json.dumps({"app": "Unrolled", "progress": encode(p)}) + "\n"
+
+
+def from_file(data: bytes) -> Progress:
+    """Read a downloaded progress file (or a text file holding just the code); raises
+    ``ProgressError`` saying what is wrong with it."""
+    if len(data) > MAX_FILE:
+        raise ProgressError(f"the file has {len(data):,} bytes; a progress file has under "
+                            f"{MAX_FILE:,}")  # fmt: skip
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ProgressError(
+            "the file is not text; a progress file is a few lines of JSON"
+        ) from None
+    if not text.startswith(("{", "[")):
+        return decode(text)  # a file holding the code alone
+    try:
+        record = json.loads(text)
+    except ValueError:
+        raise ProgressError(
+            "the file is not valid JSON; a progress file is a few lines of JSON"
+        ) from None
+    if not isinstance(record, dict) or not isinstance(record.get("progress"), str):
+        raise ProgressError('the file has no "progress" code in it')
+    return decode(record["progress"])

@@ -78,33 +78,50 @@ def _solved_words(mine: Progress) -> str:
 
 
 def code_box(key: str) -> None:
-    """The progress code to copy, and a box to paste one back (validated)."""
+    """The progress code to copy and a box to paste one back; the same as a small file to
+    download and load back (both validated)."""
     mine = current()
     st.markdown("Your progress code (copy it to carry your progress to another day):")
     st.code(progress.encode(mine), language=None)
 
     def load() -> None:
-        text = st.session_state.get(key, "")
-        try:
-            loaded = progress.decode(text)
-        except ProgressError as err:
-            st.session_state[f"{key}_note"] = ("error", f"Not loaded: {err}. Your progress in "
-                                               "this session is unchanged.")  # fmt: skip
-            return
-        merged = st.session_state.get(STATE, Progress()).merged(loaded)
-        st.session_state[STATE] = merged
-        st.session_state[f"{key}_note"] = (
-            "success",
-            f"Loaded: {len(loaded.visited)} of {N} stops visited and {len(loaded.solved)} "
-            f"checks right, added to this session's progress ({_solved_words(merged)}).",
-        )
+        _load(key, lambda: progress.decode(st.session_state.get(key, "")))
+
+    def load_file() -> None:
+        upload = st.session_state.get(f"{key}_file")
+        if upload is not None:  # None: the file was removed from the box
+            _load(key, lambda: progress.from_file(upload.getvalue()))
 
     st.text_input("Paste a progress code", key=key, on_change=load, max_chars=40,
                   placeholder="9 characters, like 0400103f2")  # fmt: skip
+    st.download_button("Download your progress as a file", progress.to_file(mine),
+                       file_name=progress.FILE_NAME, mime="application/json",
+                       icon=":material/download:", key=f"{key}_download",
+                       on_click="ignore")  # fmt: skip
+    st.file_uploader("Or load a progress file", type=["json", "txt"], key=f"{key}_file",
+                     on_change=load_file)  # fmt: skip
     note = st.session_state.pop(f"{key}_note", None)
     if note:
         kind, text = note
         (st.error if kind == "error" else st.success)(text)
+
+
+def _load(key: str, read) -> None:
+    """Add the progress ``read()`` returns to this session's, and leave a note saying what
+    happened (a code or file that cannot be read changes nothing)."""
+    try:
+        loaded = read()
+    except ProgressError as err:
+        st.session_state[f"{key}_note"] = ("error", f"Not loaded: {err}. Your progress in "
+                                           "this session is unchanged.")  # fmt: skip
+        return
+    merged = st.session_state.get(STATE, Progress()).merged(loaded)
+    st.session_state[STATE] = merged
+    st.session_state[f"{key}_note"] = (
+        "success",
+        f"Loaded: {len(loaded.visited)} of {N} stops visited and {len(loaded.solved)} "
+        f"checks right, added to this session's progress ({_solved_words(merged)}).",
+    )
 
 
 # -- the strip and Home's entry -------------------------------------------------------------
