@@ -164,3 +164,18 @@ def test_a_broken_quiz_file_is_named_and_the_page_keeps_working(tmp_path, monkey
     assert "The quiz is off" in message and "question 1 ('same-weights')" in message
     assert "field 'answer'" in message
     assert at.button(key="cards_flip")  # the flashcards still work
+
+
+def test_card_and_quiz_clicks_rerun_only_their_fragment():
+    """The flashcards and the quiz are st.fragment bodies (a click reruns that part alone),
+    and each leaves its time for ``python -m explainer.bench learn``. AppTest always runs the
+    whole page, so the wrapper is what can be checked in-process."""
+    from explainer.ui import cards as ui_cards
+    from explainer.ui import quiz as ui_quiz
+
+    for panel in (ui_cards.flashcards, ui_quiz.quiz_panel):
+        assert Path(panel.__code__.co_filename).name == "fragment.py", panel
+    at = run(seed="3")
+    assert ui_cards.TIMINGS["flashcards"] > 0 and ui_quiz.TIMINGS["quiz"] > 0
+    click(at, "cards_flip")  # a card's click in a fragment still turns it
+    assert at.button(key="cards_good")

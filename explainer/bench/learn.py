@@ -62,3 +62,32 @@ def run() -> None:
         cells = ", ".join(f"{c} {ms:.1f}" for c, ms in mine.items())
         ok = "yes" if all(ms < TARGET_MS for ms in mine.values()) else "NO"
         print(f"| {name} ({k}) | {whole:.0f} | {cells} | {ok} |", flush=True)
+    whole, fragments = measure_study()
+    cells = ", ".join(f"{c} {ms:.1f}" for c, ms in fragments.items())
+    ok = "yes" if all(ms < TARGET_MS for ms in fragments.values()) else "NO"
+    print(f"| flashcards and quiz (off the path) | {whole:.0f} | {cells} | {ok} |", flush=True)
+
+
+STUDY = "pages/10_Flashcards_and_quiz.py"
+
+
+def measure_study() -> tuple[float, dict[str, float]]:
+    """(page rerun ms, {"flashcards" | "quiz": fragment ms}) on the Flashcards and quiz page,
+    each rerun a click on a card ("Turn the card", then "Again") or on the quiz's Check (no
+    answer picked: the note that nothing was checked). Fragment times as for the checks."""
+    page = page_runs.REPO / STUDY
+    at = page_runs.started(page, {"seed": "0"})
+    mods = sys.modules["explainer.ui.cards"].TIMINGS, sys.modules["explainer.ui.quiz"].TIMINGS
+    pages, fragments = [], {}
+    for i in range(2 * REPEATS + 2):
+        key = ("cards_flip", "cards_again")[i % 2] if i % 4 < 2 else "quiz_check"
+        at.button(key=key).click()
+        start = time.perf_counter()
+        page_runs.checked(at.run(), page)
+        ms = 1000 * (time.perf_counter() - start)
+        if i >= 2:  # the first two are a warm-up
+            pages.append(ms)
+            for timings in mods:
+                for name, s in timings.items():
+                    fragments.setdefault(name, []).append(1000 * s)
+    return statistics.median(pages), {c: statistics.median(v) for c, v in fragments.items()}

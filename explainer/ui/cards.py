@@ -7,6 +7,8 @@ and the counts. A misconception's evidence is computed by the core when it is re
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from explainer.figures.cards import FIGURES
@@ -17,6 +19,7 @@ from explainer.ui.quiz import scene_link
 
 CARDS = "_cards"  # session key: {"seed", "queue", "flipped", "done", "again"}
 BY_ID = {c.id: c for c in cards.all_cards()}
+TIMINGS: dict[str, float] = {}  # "flashcards" -> seconds its fragment last took (the benchmark)
 
 
 @st.cache_resource(max_entries=len(FIGURES))
@@ -54,9 +57,19 @@ def _restart() -> None:
     st.session_state.pop(CARDS, None)
 
 
+@st.fragment
 def flashcards(seed: int) -> None:
     """One card at a time: the front, then (turned) the back with its mini-figure, and
-    "again" (it comes back after a few cards) or "good" (it leaves the pile)."""
+    "again" (it comes back after a few cards) or "good" (it leaves the pile). A fragment: a
+    click reruns the card alone, not the page."""
+    start = time.perf_counter()
+    try:
+        _flashcards(seed)
+    finally:
+        TIMINGS["flashcards"] = time.perf_counter() - start
+
+
+def _flashcards(seed: int) -> None:
     state = _session(seed)
     total = len(BY_ID)
     if not state["queue"]:

@@ -7,6 +7,7 @@ is shared read-only (``st.cache_resource``), since every student with that seed 
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -17,6 +18,7 @@ from explainer.ui import links
 
 SCENE_LABEL = "Open the scene that explains it"
 STATE = "_quiz"  # session key: {"seed", "index", "verdicts", "answers", "revealed"}
+TIMINGS: dict[str, float] = {}  # "quiz" -> seconds its fragment last took (the benchmark)
 
 
 @st.cache_resource(max_entries=64)
@@ -52,6 +54,19 @@ def _next() -> None:
     state["revealed"] = False
 
 
+def _check(seed: int, q: quiz.Drawn) -> None:
+    """Grade the answer in the box; an unreadable one leaves a note and changes nothing."""
+    state = st.session_state[STATE]
+    raw = st.session_state.get(f"quiz_{seed}_{q.id}")
+    fb = quiz.grade(q, raw)
+    if fb.verdict == "unreadable":
+        state["note"] = fb.message
+        return
+    state["verdicts"][q.id] = fb.verdict
+    state["answers"][q.id] = str(raw).strip()
+    state["revealed"] = True
+
+
 def _new_quiz(seed: int) -> None:
     st.query_params["seed"] = str(seed)
     st.session_state.pop(STATE, None)
@@ -71,8 +86,18 @@ def _answer_box(q: quiz.Drawn, key: str):
     return st.text_input("Your answer (a number)", key=key, placeholder="type a number")
 
 
+@st.fragment
 def quiz_panel(seed: int) -> None:
-    """The quiz for ``seed``: the current question, or the review once all are answered."""
+    """The quiz for ``seed``: the current question, or the review once all are answered. A
+    fragment: answering, checking and moving on rerun the quiz alone, not the page."""
+    start = time.perf_counter()
+    try:
+        _quiz_panel(seed)
+    finally:  # a rerun of the fragment (after Check) passes here too
+        TIMINGS["quiz"] = time.perf_counter() - start
+
+
+def _quiz_panel(seed: int) -> None:
     try:
         questions = drawn(seed)
     except quiz.QuizFileError as e:  # a broken data file: say where, keep the page running
@@ -93,17 +118,13 @@ def quiz_panel(seed: int) -> None:
         if state["revealed"]:  # the answer as given, no longer a control
             st.markdown(f"Your answer: **{state['answers'][q.id]}**")
         else:
-            raw = _answer_box(q, f"quiz_{seed}_{q.id}")
+            _answer_box(q, f"quiz_{seed}_{q.id}")
     if not state["revealed"]:
-        if st.button("Check", key="quiz_check", type="primary", icon=":material/check:"):
-            fb = quiz.grade(q, raw)
-            if fb.verdict == "unreadable":
-                st.warning(fb.message, icon=":material/help:")
-                return
-            state["verdicts"][q.id] = fb.verdict
-            state["answers"][q.id] = raw.strip()
-            state["revealed"] = True
-            st.rerun()
+        st.button("Check", key="quiz_check", type="primary", icon=":material/check:",
+                  on_click=_check, args=(seed, q))  # fmt: skip
+        note = state.pop("note", None)
+        if note:
+            st.warning(note, icon=":material/help:")
         return
     fb = quiz.grade(q, state["answers"][q.id])
     if fb.verdict == "right":
@@ -129,8 +150,10 @@ def review(seed: int, questions: tuple[quiz.Drawn, ...], verdicts: dict[str, str
         with st.container(border=True):
             st.markdown(f"**Missed:** {q.prompt}\n\n**Answer:** {q.shown_answer}. {q.why}")
             scene_link(q.page, q.params)
-    st.button("Take a new quiz", key="quiz_new", on_click=_new_quiz, args=((seed + 1) % 2**31,),
-              icon=":material/casino:")  # fmt: skip
+    # a new seed changes the address and the page's draw: the whole page reruns
+    if st.button("Take a new quiz", key="quiz_new", icon=":material/casino:"):
+        _new_quiz((seed + 1) % 2**31)
+        st.rerun(scope="app")
 
 
 def sections() -> list:
