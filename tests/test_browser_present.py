@@ -30,14 +30,22 @@ MEASURE = """() => {
     const sidebar = document.querySelector('section[data-testid=stSidebar]');
     const prose = [...main.querySelectorAll('[data-testid=stMarkdown]')]
         .filter(el => shown(el) && !el.closest('[class*="st-key-lecture"]'));
-    const body = [...main.querySelectorAll('p, li, h1, button')].filter(shown)
-        .map(el => parseFloat(getComputedStyle(el).fontSize));
+    // the page's text, and the time cursor's words (what t moves, t = k / T)
+    const body = [...main.querySelectorAll('p, li, h1, button, .ur-note span, .ur-count')]
+        .filter(shown).map(el => parseFloat(getComputedStyle(el).fontSize));
+    // the way out of presenter view covers no chart and no time cursor
+    const box = el => el.getBoundingClientRect();
+    const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+        && b.top < a.bottom;
+    const exit = main.querySelector('.st-key-present_exit_row button');
+    const covered = exit ? [...main.querySelectorAll('.js-plotly-plot, .ur-bar')]
+        .filter(el => meet(box(exit), box(el))).length : -1;
     const sel = ['.xtick text', '.ytick text', '.g-xtitle text', '.g-ytitle text']
         .map(s => '.js-plotly-plot ' + s).join(', ');
     const svg = [...main.querySelectorAll(sel)].filter(shown)
         .map(el => parseFloat(el.style.fontSize || getComputedStyle(el).fontSize));
     return {sidebar: shown(sidebar), prose: prose.length, body: Math.min(...body),
-            svg: Math.min(...svg), nsvg: svg.length,
+            svg: Math.min(...svg), nsvg: svg.length, covered,
             charts: main.querySelectorAll('.js-plotly-plot').length};
 }"""
 
@@ -63,6 +71,7 @@ def test_presenter_view_is_legible_from_the_back_row(
     screenshot(page, f"present-gradients-{look}-{size[0]}x{size[1]}")
     assert not seen["sidebar"] and seen["prose"] == 0, seen
     assert seen["body"] >= 24, seen
+    assert seen["covered"] == 0, seen  # the exit button is there and covers nothing
     assert seen["nsvg"] > 0 and seen["svg"] >= 18, seen
     assert not real_errors(console_errors)
 

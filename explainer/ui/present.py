@@ -39,9 +39,14 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 24px !important;}
-.st-key-present_exit_row {position: fixed; bottom: 6px; right: 12px; z-index: 1000;
+/* the way out sits at the right end of the title's row, out of the flow (a fixed corner
+   covered the charts' axes) */
+.st-key-present_exit_row {position: absolute; right: 1.5rem; z-index: 1000;
   width: auto !important;}
 .ur-lecture-notes p, .ur-lecture-notes li {font-size: 28px !important; line-height: 1.4;}
+/* the time cursor: what t moves at body size; the key hints are the lecturer's, not the room's */
+[data-testid="stMain"] .ur-note .ur-label {font-size: 24px;}
+[data-testid="stMain"] .ur-note br, [data-testid="stMain"] .ur-note .ur-keys {display: none;}
 {hide}
 {theme}
 </style>
