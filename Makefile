@@ -12,9 +12,10 @@ PORT ?= 8501
 # numpy's BLAS on one thread per process: the app runs its own two-thread SVD pool, and
 # the matrices here (H x H, H <= 128) are too small for BLAS threads to pay
 export OPENBLAS_NUM_THREADS := 1
-# the suite on both cores (pytest-xdist), a test file per worker so each file's served app and
-# browser pages are started once; `make test PYTEST_ARGS=...` runs what you pass instead
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# the suite in four workers on two cores (pytest-xdist): browser tests spend much of their time
+# waiting on a page, so two workers a core keep both busy; a test file per worker so each
+# file's served app and browser pages start once; `make test PYTEST_ARGS=...` runs what you pass
+PYTEST_ARGS ?= -n 4 --dist loadfile
 # kaleido (slide export) drives Debian's Chromium
 export BROWSER_PATH ?= $(CHROMIUM)
 # root installs system packages directly; anyone else goes through sudo
