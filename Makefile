@@ -12,10 +12,11 @@ PORT ?= 8501
 # numpy's BLAS on one thread per process: the app runs its own two-thread SVD pool, and
 # the matrices here (H x H, H <= 128) are too small for BLAS threads to pay
 export OPENBLAS_NUM_THREADS := 1
-# the suite in four workers on two cores (pytest-xdist): browser tests spend much of their time
-# waiting on a page, so two workers a core keep both busy; a test file per worker so each
-# file's served app and browser pages start once; `make test PYTEST_ARGS=...` runs what you pass
-PYTEST_ARGS ?= -n 4 --dist loadfile
+# the suite on both cores (pytest-xdist; four workers were tried: no faster, and browser checks
+# timed out under the contention), a test file per worker so each file's served app and browser
+# pages start once, in the order tests/conftest.py sets (heaviest first; xdist would otherwise
+# sort files by test count); `make test PYTEST_ARGS=...` runs what you pass
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 # kaleido (slide export) drives Debian's Chromium
 export BROWSER_PATH ?= $(CHROMIUM)
 # root installs system packages directly; anyone else goes through sudo
