@@ -81,7 +81,8 @@ def test_deep_link_restores_the_scene_on_page_one():
 def test_junk_link_falls_back_to_defaults_with_notices():
     junk = dict(hidden_size="abc", t="-4", unit="zz", source="nope", rho="1e9")
     at = ok(page(UNROLLED, **junk))
-    notices = " ".join(w.value for w in at.warning)
+    # as the student reads them: markdown's escapes (links.plain) dropped
+    notices = " ".join(w.value for w in at.warning).replace("\\", "")
     for key in junk:
         assert key in notices, (key, notices)
     assert shared(at) == (16, 0, "text")

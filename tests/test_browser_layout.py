@@ -43,6 +43,7 @@ KNOWN: dict[tuple[str, str], dict[str, str]] = {
         "overlap": "the character ticks run together; the o_t annotation sits on a row title",
     },
     ("Sentiment_pipeline", "projector-1024"): {
+        "fits": "the main figure starts below the fold (prose and inputs first)",
         "overlap": "the PCA chart's axis title and legend meet; the token axis's words touch",
     },
     ("Sentiment_pipeline", "phone"): {
@@ -52,6 +53,7 @@ KNOWN: dict[tuple[str, str], dict[str, str]] = {
     },
     **{
         ("Sequence_to_sequence", size): {
+            "fits": "the main figure starts below the fold (prose and inputs first)",
             "size": "the 'decoder step' axis title is 15 px",
             "overlap": "the length chart's legend sits on its axis title",
         }

@@ -73,8 +73,11 @@ def kept_for_a_screen_report(pending: str):
 
 def plain(text: str) -> str:
     """Text shown as typed inside markdown: every character markdown, HTML or LaTeX would
-    read (``*``, ``_``, ``<``, ``$``, ...) is escaped with a backslash."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|$~^&-])", r"\\\1", text)
+    read inside a line (``*``, ``_``, ``<``, ``$``, ...) is escaped with a backslash (a notice
+    starts with its key, so ``-``, ``+`` and ``#`` never begin a line; an ``_`` inside a word,
+    as in hidden_size, is not emphasis)."""
+    text = re.sub(r"([\\`*\[\]<>|$~^&])", r"\\\1", text)
+    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 
 def show_notices() -> None:
