@@ -39,6 +39,12 @@ def _layout(title: str, x: str, y: str, **extra) -> dict:
     )
 
 
+def _line(x, y, name: str, colour: str, **extra) -> dict:
+    """One named line of a mini-figure."""
+    return dict(type="scatter", x=x, y=y, mode="lines", name=name,
+                line=dict(color=colour, **extra))  # fmt: skip
+
+
 def sigmoid_curve() -> tuple[dict, Alt]:
     """σ(a) over a in [−6, 6], with the bands where a gate counts as shut or open."""
     a = np.linspace(-6, 6, 121)
@@ -51,7 +57,7 @@ def sigmoid_curve() -> tuple[dict, Alt]:
              fillcolor=theme.PANEL, line=dict(width=0), layer="below"),
     ]  # fmt: skip
     fig = theme.figure(
-        [dict(type="scatter", x=a, y=y, mode="lines", line=dict(color=theme.COLOURS["f"]))],
+        [_line(a, y, "σ(a)", theme.COLOURS["f"])],
         _layout(
             f"σ: shut below {LEFT}, open above {RIGHT}",
             "pre-activation a",
@@ -72,23 +78,9 @@ def tanh_curve() -> tuple[dict, Alt]:
     slope = 1.0 - y * y
     fig = theme.figure(
         [
-            dict(
-                type="scatter",
-                x=a,
-                y=y,
-                mode="lines",
-                name="tanh(a)",
-                line=dict(color=theme.COLOURS["g"]),
-            ),
-            dict(
-                type="scatter",
-                x=a,
-                y=slope,
-                mode="lines",
-                name="slope 1 − tanh²(a)",
-                line=dict(color=theme.COLOURS["accent"], dash="dash"),
-            ),
-        ],  # fmt: skip
+            _line(a, y, "tanh(a)", theme.COLOURS["g"]),
+            _line(a, slope, "slope 1 − tanh²(a)", theme.COLOURS["accent"], dash="dash"),
+        ],
         _layout(
             "tanh saturates: its slope falls to 0",
             "pre-activation a",
@@ -146,8 +138,7 @@ def decay() -> tuple[dict, Alt]:
         x = np.sin(np.arange(DECAY_T))[:, None]
         norms = jacobian_norms(p, x)
         t = np.arange(DECAY_T + 1)
-        data.append(dict(type="scatter", x=t, y=norms, mode="lines", name=f"ρ = {rho}",
-                         line=dict(color=colour)))  # fmt: skip
+        data.append(_line(t, norms, f"ρ = {rho}", colour))
         table["t"] += t.tolist()
         table["rho"] += [rho] * len(t)
         table["norm"] += column(norms)
@@ -158,7 +149,7 @@ def decay() -> tuple[dict, Alt]:
             "Gradients fade or grow: ||∂h_T/∂h_t||",
             "step t",
             "norm (log)",
-            yaxis=dict(type="log"),
+            yaxis=theme.log_axis_over(*(d["y"] for d in data)),
             showlegend=True,
             legend=dict(orientation="h", y=-0.35, x=0),
         ),  # fmt: skip
@@ -178,8 +169,7 @@ def forget() -> tuple[dict, Alt]:
         p = init_params("lstm", 1, 8, forget_bias=bias, seed=0)
         kept = forget_gate_products(unroll(p, np.zeros((FORGET_T, 1))))[::-1].mean(axis=1)
         k = np.arange(FORGET_T + 1)
-        data.append(dict(type="scatter", x=k, y=kept, mode="lines", name=f"b_f = {bias:g}",
-                         line=dict(color=colour)))  # fmt: skip
+        data.append(_line(k, kept, f"b_f = {bias:g}", colour))
         table["k"] += k.tolist()
         table["forget bias"] += [bias] * len(k)
         table["kept"] += column(kept)
@@ -190,7 +180,7 @@ def forget() -> tuple[dict, Alt]:
             "What the cell keeps after k steps: f_1 ⋯ f_k",
             "steps k",
             "kept (log)",
-            yaxis=dict(type="log"),
+            yaxis=theme.log_axis_over(*(d["y"] for d in data)),
             showlegend=True,
             legend=dict(orientation="h", y=-0.35, x=0),
         ),  # fmt: skip

@@ -17,6 +17,7 @@ import numpy as np
 
 from explainer import gradients
 from explainer.cells import BLOCKS, n_params
+from explainer.figures.alt import fmt
 from explainer.figures.theme import CELL_NAMES
 from explainer.scene import Scene
 
@@ -85,10 +86,6 @@ def _ties(values: np.ndarray, tol: float = 1e-9) -> tuple[int, ...]:
     v = np.asarray(values, dtype=np.float64)
     top = np.max(v)
     return tuple(int(k) for k in np.flatnonzero(v >= top - tol * max(1.0, abs(top))))
-
-
-def _sci(v: float) -> str:
-    return f"{v:.3g}" if math.isfinite(v) else "overflowed (∞ or NaN)"
 
 
 # -- unrolled RNN ---------------------------------------------------------------------------
@@ -212,7 +209,7 @@ def lstm_belt(scene: Scene, j: int, **_) -> Question:
         "choice",
         (ABOVE, BELOW),
         frozenset({right}),
-        f"f_1 ⋯ f_T = {_sci(keep)} for unit {j}, {right}. Along the cell path alone each step "
+        f"f_1 ⋯ f_T = {fmt(keep)} for unit {j}, {right}. Along the cell path alone each step "
         "multiplies by its f: gates near 0.5 halve what is kept, gates near 1 let it travel.",
         f"Look at unit j = {j}'s curve in 'How long can the belt remember?': read its value at "
         "the left end (t = 0).",
@@ -282,8 +279,8 @@ def gradients_threshold(scene: Scene, jac: np.ndarray, **_) -> Question:
         "choice",
         (ABOVE, BELOW),
         frozenset({right}),
-        f"‖∂h_T/∂h_1‖ = {_sci(v)}, {right}: a product of {T - 1} Jacobians, about "
-        f"{_sci(rate)} per step. Below 1 per step the product shrinks geometrically "
+        f"‖∂h_T/∂h_1‖ = {fmt(v)}, {right}: a product of {T - 1} Jacobians, about "
+        f"{fmt(rate)} per step. Below 1 per step the product shrinks geometrically "
         "(vanishing); above 1 it grows (exploding).",
         "Look at the coloured curve at its left end (t = 1), and count the decades on the log "
         "axis: a fixed factor per step is a straight line.",
@@ -305,7 +302,7 @@ def gradients_regime(scene: Scene, jac: np.ndarray, **_) -> Question:
         "choice",
         REGIMES,
         frozenset({label}),
-        f"{label.capitalize()}: the rate per step, ‖∂h_T/∂h_0‖^(1/T) = {_sci(rate)} "
+        f"{label.capitalize()}: the rate per step, ‖∂h_T/∂h_0‖^(1/T) = {fmt(rate)} "
         f"(stable between {low:.3f} and {high:.3f}, a factor 100 over 100 steps). One Jacobian "
         "per step: their product's rate decides, not the end-to-end gain.",
         "Look at the slope of the coloured curve on the log scale: falling from right to left "
@@ -324,7 +321,7 @@ def compare_reach(scenes: dict[str, Scene], norms: dict[str, np.ndarray], **_) -
     finite = np.where(np.isfinite(gains), gains, np.inf)  # an overflow reaches furthest
     best = _ties(finite)
     names = tuple(CELL_NAMES[k] for k in kinds)
-    said = ", ".join(f"{n} {_sci(g)}" for n, g in zip(names, gains, strict=True))
+    said = ", ".join(f"{n} {fmt(g)}" for n, g in zip(names, gains, strict=True))
     T = len(norms[kinds[0]]) - 1
     return Question(
         "compare.reach",
