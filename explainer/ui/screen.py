@@ -79,6 +79,9 @@ CSS = """
 @media (max-width: 639px) {
   [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 4rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+  /* a displayed equation (a flashcard's GRU line) fits a phone's column instead of running
+     off its edge; its symbols stay above 14 px */
+  [data-testid="stMain"] .katex-display > .katex { font-size: 0.85em; }
 }
 </style>
 """
