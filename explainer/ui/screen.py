@@ -79,9 +79,11 @@ CSS = """
 @media (max-width: 639px) {
   [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 4rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
-  /* a displayed equation (a flashcard's GRU line) fits a phone's column instead of running
-     off its edge; its symbols stay above 14 px */
-  [data-testid="stMain"] .katex-display > .katex { font-size: 0.85em; }
+  /* a flashcard's equation fits a phone's card instead of running off its edge (the pages'
+     wide equations scroll, each a Tab stop: explainer/ui/a11y.py); symbols stay above 14 px */
+  .st-key-card_front .katex-display > .katex, .st-key-card_back .katex-display > .katex {
+    font-size: 0.85em;
+  }
 }
 </style>
 """
