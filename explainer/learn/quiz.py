@@ -144,7 +144,7 @@ def question(q: object, k: int) -> Question:
         extra = {"options": tuple(options), "answer": answer}
     else:
         live = q.get("live")
-        if live not in LIVE:
+        if not isinstance(live, str) or live not in LIVE:
             raise QuizFileError(f"{where}: field 'live' must be one of {', '.join(LIVE)}")
         tol = q.get("tolerance", 0)
         if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < math.inf:
