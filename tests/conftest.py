@@ -138,11 +138,21 @@ def console_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def browser_page(chromium_browser, console_errors):
-    """A fresh 1600x1000 page (own context: no shared cookies or storage) per test."""
+@pytest.fixture(scope="session")
+def browser_context(chromium_browser):
+    """One browser context (profile) for the session's tests, as one student's browser: its
+    cache keeps Streamlit's and plotly's scripts between pages, and its cookies the screen's
+    size (explainer/ui/screen.py), so a page opened at the size the last one had draws once."""
     context = chromium_browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_page(browser_context, console_errors):
+    """A fresh 1600x1000 tab of the session's browser per test (a new Streamlit session: a page
+    load opens its own websocket)."""
+    page = browser_context.new_page()
 
     def on_console(message) -> None:
         if message.type == "error":
@@ -151,4 +161,4 @@ def browser_page(chromium_browser, console_errors):
     page.on("console", on_console)
     page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
     yield page
-    context.close()
+    page.close()

@@ -109,39 +109,39 @@ LOAD_MS = 180_000  # a first visit may load torch and a model on a busy machine
 
 
 def settle(page) -> None:
-    """The viewport report reruns the page once (and again after the sidebar closes)."""
-    for _ in range(2):  # on a busy machine the report's rerun can start late
-        time.sleep(2)
-        wait_for_app(page, LOAD_MS)
+    """The sidebar's closing resizes the main column: the viewport report reruns the page (the
+    reporter marks the screen unknown on the resize and known once the rerun has drawn)."""
+    time.sleep(0.5)  # the sidebar's transition starts the resize
+    wait_for_app(page, LOAD_MS)
 
 
-def show(browser, base_url: str, page_name: str, size: str):
-    width, height = SIZES[size]
-    phone = size == "phone"
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
-    )
+def show(context, base_url: str, page_name: str, phone: bool):
     page = context.new_page()
     open_page(page, f"{base_url}/{PAGES[page_name]}", LOAD_MS)
-    settle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     if not phone and sidebar.bounding_box()["width"] > 50:  # a lecturer closes it
         page.hover('[data-testid="stSidebarHeader"]')
         page.locator('[data-testid="stSidebarCollapseButton"] button').click()
         settle(page)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    return context, page
+    return page
 
 
 @pytest.fixture(scope="module")
 def shown(app_server, chromium_browser):
-    """Each (page, size) opened once; what the checks read, and a screenshot."""
+    """Each (page, size) opened once, in a browser of that size; what the checks read, and a
+    screenshot."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    cache = {}
+    cache, contexts = {}, {}
 
     def get(page_name: str, size: str) -> dict:
+        if size not in contexts:
+            (width, height), phone = SIZES[size], size == "phone"
+            contexts[size] = chromium_browser.new_context(
+                viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+            )
         if (page_name, size) not in cache:
-            context, page = show(chromium_browser, app_server, page_name, size)
+            page = show(contexts[size], app_server, page_name, size == "phone")
             try:
                 assert_no_exception(page)
                 main = page.locator(MAIN.get(page_name, CHART)).first
@@ -153,10 +153,12 @@ def shown(app_server, chromium_browser):
                     viewport=SIZES[size],
                 )
             finally:
-                context.close()
+                page.close()
         return cache[page_name, size]
 
-    return get
+    yield get
+    for context in contexts.values():
+        context.close()
 
 
 CASES = [(p, s) for s in SIZES for p in PAGES]
@@ -227,3 +229,28 @@ def test_titles_legends_and_ticks_do_not_overlap(shown, page_name, size):
             if a["chart"] == b["chart"] and a["role"] == b["role"] and overlap(a, b):
                 clashes.append((a["text"], b["text"]))
     assert clashes == [], clashes
+
+
+# counts the app's finished script runs: the stApp element's script state leaving "running"
+COUNT_RUNS = """new MutationObserver(records => { for (const r of records)
+  if (r.oldValue === 'running') window.finishedRuns = (window.finishedRuns || 0) + 1; })
+  .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});"""
+
+
+def test_a_second_visit_draws_at_its_size_on_the_first_run(app_server, chromium_browser):
+    """The first visit draws a laptop's layout, learns the screen and redraws; the browser keeps
+    the size in a cookie, so a reload (a new session) draws at the right size at once."""
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(COUNT_RUNS)
+    try:
+        page = context.new_page()
+        runs = []
+        for _ in range(2):  # the second opening loads the page anew: a new session
+            open_page(page, f"{app_server}/GRU_gates", LOAD_MS)
+            runs.append(page.evaluate("window.finishedRuns"))
+        cookie = {c["name"]: c["value"] for c in context.cookies()}.get("unrolled_screen", "")
+        assert cookie.startswith("390x844x"), cookie
+        assert runs == [2, 1], f"script runs of the first visit and the reload: {runs}"
+    finally:
+        context.close()

@@ -198,3 +198,27 @@ def test_the_clipping_bars_names_break_into_short_lines():
     assert axis["tickvals"] == list(g.CLIP_NAMES.values())
     for text in axis["ticktext"]:
         assert max(len(s) for s in text.split("<br>")) <= 8, text
+
+
+@pytest.mark.parametrize(
+    "cookie, size",
+    [
+        ("1280x720x1232", {"width": 1280, "height": 720, "main": 1232}),
+        ("390x844x366", {"width": 390, "height": 844, "main": 366}),
+        (None, None),
+        ("", None),
+        ("1280x720", None),
+        ("1280x720x1300", None),  # the main column wider than the window
+        ("99x720x90", None),
+        ("123456x720x100", None),
+        ("1280x720x1232; evil", None),
+        ("１２８０x720x1232", None),  # full-width digits are not ASCII digits
+    ],
+)
+def test_the_screen_cookie_gives_a_plausible_size_or_nothing(cookie, size):
+    from explainer.ui import screen
+
+    assert screen._from_cookie(cookie) == size
+    if size is not None:  # the reporter's key order: its first report then compares equal
+        assert list(screen._from_cookie(cookie)) == ["width", "height", "main"]
+        assert screen._parse(size) == Screen(**size)

@@ -2,6 +2,10 @@
 no iframe) reports the viewport and the main column's width once and again after a resize, and
 the app's own CSS (tighter margins, a compact title on short screens, a phone layout).
 
+The last report is also kept in a session cookie (``unrolled_screen=WxHxM``, nothing else), so a
+reload, a new tab or a lecture link opened in the same browser draws at the right size on its
+first run instead of drawing a laptop's layout and redrawing once the report arrives.
+
 Figures choose their layout from it through the pure functions of ``explainer.figures.screens``.
 
 References: Streamlit docs, ``st.components.v2.component`` (1.67).
@@ -9,11 +13,14 @@ References: Streamlit docs, ``st.components.v2.component`` (1.67).
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from explainer.figures.screens import LAPTOP, Screen
 
 KEY = "viewport"
+COOKIE = "unrolled_screen"
 # a report's callback marks the run it starts; ``report`` moves the mark to REPORT_RUN for
 # the rest of that run (a run without a new report clears it)
 REPORT_PENDING, REPORT_RUN = "_viewport_new", "_viewport_run"
@@ -37,6 +44,10 @@ export default function ({ setStateValue, data }) {
       : window.innerWidth;
     const now = { width: window.innerWidth, height: window.innerHeight, main: Math.round(inner) };
     const text = JSON.stringify(now);
+    // the next page load in this browser starts at this size (a session cookie, read by the
+    // server's first run: screen.py's _known)
+    const size = `${now.width}x${now.height}x${now.main}`;
+    document.cookie = `unrolled_screen=${size}; path=/; SameSite=Lax`;
     mark(text === last);
     if (text !== last) { last = text; setStateValue("viewport", now); }
   };
@@ -97,7 +108,7 @@ def styles() -> None:
 def report() -> None:
     """Mount the reporter (once a run, from the page header). A new report reruns the page
     once, so figures redraw at the right size."""
-    known = st.session_state.get(f"_{KEY}")
+    known = _known()
     st.session_state[REPORT_RUN] = st.session_state.pop(REPORT_PENDING, False)
     _reporter(key=KEY, data={"known": known}, on_viewport_change=_remember, height=0)
 
@@ -108,8 +119,32 @@ def reported_this_run() -> bool:
 
 
 def current() -> Screen:
-    """The student's screen as last reported; a laptop until the first report arrives."""
-    return _parse(st.session_state.get(f"_{KEY}"))
+    """The student's screen as last reported (this session, or the browser's cookie); a laptop
+    until the first report arrives."""
+    return _parse(_known())
+
+
+def _known() -> dict | None:
+    """The last report this session has, or else the one the browser's cookie carries (kept
+    for the session: a first run of a new session draws at the size the browser last had)."""
+    known = st.session_state.get(f"_{KEY}")
+    if known is None:
+        known = _from_cookie(st.context.cookies.get(COOKIE))
+        if known is not None:
+            st.session_state[f"_{KEY}"] = known
+    return known
+
+
+def _from_cookie(text: object) -> dict | None:
+    """{width, height, main} from the cookie's "WxHxM" (the reporter's key order); None for junk."""
+    match = (
+        re.fullmatch(r"([0-9]{1,5})x([0-9]{1,5})x([0-9]{1,5})", text)
+        if isinstance(text, str)
+        else None
+    )
+    if match is None or not _plausible(*map(int, match.groups())):
+        return None
+    return dict(zip(("width", "height", "main"), map(int, match.groups()), strict=True))
 
 
 def _remember() -> None:
@@ -128,6 +163,9 @@ def _parse(value) -> Screen:
         main = int(value.get("main", w))
     except (TypeError, KeyError, ValueError):
         return LAPTOP
-    if not (200 <= w <= 10_000 and 200 <= h <= 10_000 and 100 <= main <= w):
-        return LAPTOP
-    return Screen(width=w, height=h, main=main)
+    return Screen(width=w, height=h, main=main) if _plausible(w, h, main) else LAPTOP
+
+
+def _plausible(width: int, height: int, main: int) -> bool:
+    """A real browser's size: 200 to 10,000 px each way, the main column inside the window."""
+    return 200 <= width <= 10_000 and 200 <= height <= 10_000 and 100 <= main <= width
