@@ -14,6 +14,21 @@ CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
+# the pages the layout test opens at each size (name -> path), auditing each for accessibility
+# on the same load (test_browser_layout.py); the accessibility test audits the others
+LAID_OUT = {
+    "Home": "",
+    "Unrolled_RNN": "Unrolled_RNN",
+    "LSTM_gates": "LSTM_gates",
+    "GRU_gates": "GRU_gates",
+    "Gradients_through_time": "Gradients_through_time",
+    "Compare_cells": "Compare_cells",
+    "Train_and_compare": "Train_and_compare",
+    "Bidirectional_RNN": "Bidirectional_RNN",
+    "Sentiment_pipeline": "Sentiment_pipeline",
+    "Sequence_to_sequence": "Sequence_to_sequence",
+}
+
 # placeholders shown while a lazily loaded widget bundle (checkbox, plotly ...) arrives
 SKELETON = '[data-testid="stSkeleton"]'
 
@@ -24,6 +39,18 @@ SKELETON = '[data-testid="stSkeleton"]'
 BASE_PATH_PROBE = re.compile(
     r"status of 404 \(Not Found\) \(https?://[^/]+/[^)]+/_stcore/(health|host-config)\)$"
 )
+
+
+def collect_errors(page: Page, errors: list[str]) -> list[str]:
+    """Append the page's console errors and uncaught errors to ``errors`` as they happen."""
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    return errors
 
 
 def real_errors(console_errors: list[str]) -> list[str]:

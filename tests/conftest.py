@@ -152,13 +152,9 @@ def browser_context(chromium_browser):
 def browser_page(browser_context, console_errors):
     """A fresh 1600x1000 tab of the session's browser per test (a new Streamlit session: a page
     load opens its own websocket)."""
+    from browser_utils import collect_errors
+
     page = browser_context.new_page()
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            console_errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+    collect_errors(page, console_errors)
     yield page
     page.close()

@@ -1,12 +1,11 @@
-"""axe-core (Deque's rule engine, npm ``axe-core`` pinned in package-lock.json, installed by
-``make test``) audits every page of the served app against WCAG 2.1 A/AA and best practice, and
-fails on any critical or serious violation of the app's own.
+"""Accessibility in headless Chromium, audited by axe-core (tests/axe_audit.py): the pinned
+axe-core, the bare-page baseline that keeps the framework's exclusions honest, and what an audit
+of a page alone cannot see (charts named by their description, wide equations reachable by
+keyboard on a phone, typed emoji drawn as code points).
 
-The framework's own violations are told apart by a baseline: a bare Streamlit page
-(tests/a11y_bare/bare_app.py: the elements this app uses, plainly, with Streamlit's default dark
-theme) audited the same way. FRAMEWORK lists exactly which rule on which nodes is excluded from
-the app's audit and why; each entry must also show up on the bare page, so an exclusion that no
-longer matches anything the framework does fails the test instead of hiding the app's own.
+Every page of the layout test is audited where it is opened for its layout
+(test_browser_layout.py::test_no_serious_violation_of_the_apps_own, one page load for both); the
+pages that test does not lay out are audited here.
 """
 
 import re
@@ -16,58 +15,17 @@ import sys
 import time
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot
+from axe_audit import AXE, FRAMEWORK, audit, framework_entry, open_a_table, own_failures, report
+from browser_utils import LAID_OUT, assert_no_exception, open_page, real_errors, screenshot
 from conftest import HEALTH_TIMEOUT_S, REPO, free_port, healthy, stop
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-FAILING = {"critical", "serious"}
-ALSO_FAILING = {"heading-order"}  # moderate, but fixed once (h1 -> h4, h1 -> h3): keep it so
-PAGES = ["", *(re.sub(r"^\d+_", "", p.stem) for p in sorted((REPO / "pages").glob("*.py")))]
+PAGES = [re.sub(r"^\d+_", "", p.stem) for p in sorted((REPO / "pages").glob("*.py"))]
+NOT_LAID_OUT = [p for p in PAGES if p not in LAID_OUT.values()]
 LAPTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-# (rule id, a regex on the node's CSS target or HTML, why it is the framework's). Empty: on the
-# bare page axe-core 4.14 finds nothing critical or serious of Streamlit 1.67's or plotly's own
-# that the app's pages show (see test_the_bare_page_shows_every_exclusion).
-FRAMEWORK: list[tuple[str, str, str]] = []
-
-
-def audit(page) -> list[dict]:
-    """axe-core's violations on the page as it is now, one dict per node."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
-        "['violations']})",
-        TAGS,
-    )
-    return [
-        dict(rule=v["id"], impact=v["impact"], target=" ".join(map(str, n["target"])),
-             html=n["html"][:200], why=n["failureSummary"][:300])
-        for v in result["violations"]
-        for n in v["nodes"]
-    ]  # fmt: skip
-
-
-def framework_entry(node: dict) -> tuple | None:
-    """The FRAMEWORK entry that excuses this node, if any."""
-    for entry in FRAMEWORK:
-        rule, where, _ = entry
-        if node["rule"] == rule and re.search(where, node["target"] + " " + node["html"]):
-            return entry
-    return None
-
-
-def failing(nodes: list[dict]) -> list[dict]:
-    return [n for n in nodes if n["impact"] in FAILING or n["rule"] in ALSO_FAILING]
-
-
-def report(nodes: list[dict]) -> str:
-    return "\n".join(f"{n['impact']} {n['rule']}: {n['target']}\n  {n['why']}" for n in nodes)
 
 
 @pytest.fixture(scope="module")
@@ -110,22 +68,22 @@ def test_the_bare_page_shows_every_exclusion(bare_server, browser_page):
     assert seen == set(FRAMEWORK), f"stale exclusions: {set(FRAMEWORK) - seen}"
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "Home")
+def test_every_page_is_audited():
+    assert sorted(NOT_LAID_OUT) == ["Flashcards_and_quiz"]  # the layout test audits the rest
+    assert set(LAID_OUT.values()) - {""} <= set(PAGES)
+
+
+@pytest.mark.parametrize("path", NOT_LAID_OUT)
 def test_no_serious_violation_of_the_apps_own(app_server, browser_page, console_errors, path):
-    """Every page loads cleanly (no exception, no console error) and has no serious
-    violation of its own."""
+    """The page loads cleanly (no exception, no console error) and has no serious violation of
+    its own."""
     browser_page.set_viewport_size(LAPTOP)
     page = open_page(browser_page, f"{app_server}/{path}", timeout_ms=180_000)
     assert_no_exception(page)
-    screenshot(page, f"page-{path or 'Home'}")
+    screenshot(page, f"page-{path}")
     assert real_errors(console_errors) == []
-    tables = page.locator('[data-testid="stExpander"] summary').filter(
-        has_text="Numbers as a table"
-    )
-    if tables.count():  # audit one chart's table open too
-        tables.first.click()
-        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=30_000)
-    own = [n for n in failing(audit(page)) if framework_entry(n) is None]
+    open_a_table(page)
+    own = own_failures(audit(page))
     assert own == [], f"/{path}: the app's own violations:\n{report(own)}"
 
 

@@ -1,29 +1,29 @@
 """Every page at a projector's two sizes (sidebar collapsed) and on a phone, in headless
 Chromium: the main figure is on the first screen, chart text is large enough, inside its chart
-and not on top of other text. A screenshot of each page and size goes to
-test-results/layout/ (git-ignored) to be looked at."""
+and not on top of other text; on the same load, at the projector's size, no console error and no
+serious accessibility violation (axe-core, tests/axe_audit.py). A screenshot of each page and
+size goes to test-results/layout/ (git-ignored) to be looked at."""
 
 import time
 
 import pytest
-from browser_utils import REPO, assert_no_exception, open_page, wait_for_app
+from axe_audit import audit, open_a_table, own_failures, report
+from browser_utils import (
+    LAID_OUT,
+    REPO,
+    assert_no_exception,
+    collect_errors,
+    open_page,
+    real_errors,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "test-results" / "layout"
 SIZES = {"projector": (1280, 720), "projector-1024": (1024, 768), "phone": (390, 844)}
-PAGES = {
-    "Home": "",
-    "Unrolled_RNN": "Unrolled_RNN",
-    "LSTM_gates": "LSTM_gates",
-    "GRU_gates": "GRU_gates",
-    "Gradients_through_time": "Gradients_through_time",
-    "Compare_cells": "Compare_cells",
-    "Train_and_compare": "Train_and_compare",
-    "Bidirectional_RNN": "Bidirectional_RNN",
-    "Sentiment_pipeline": "Sentiment_pipeline",
-    "Sequence_to_sequence": "Sequence_to_sequence",
-}
+AUDITED = "projector"  # the size each page is audited by axe-core at (one load for both)
+PAGES = LAID_OUT
 MAIN = {"Home": '[data-testid="stMain"] .katex-display'}  # else the first chart
 CHART = '[data-testid="stMain"] .js-plotly-plot'
 MIN_TEXT_PX = 14
@@ -115,16 +115,21 @@ def settle(page) -> None:
     wait_for_app(page, LOAD_MS)
 
 
-def show(context, base_url: str, page_name: str, phone: bool):
-    page = context.new_page()
+def show(context, base_url: str, page_name: str, size: str) -> tuple:
+    """The page opened, its sidebar closed (not on a phone), scrolled to the top; the console
+    errors it logged; at the projector's size, axe-core's violations with the sidebar open."""
+    page, violations = context.new_page(), []
+    errors = collect_errors(page, [])
     open_page(page, f"{base_url}/{PAGES[page_name]}", LOAD_MS)
+    if size == AUDITED:
+        violations += audit(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    if not phone and sidebar.bounding_box()["width"] > 50:  # a lecturer closes it
+    if size != "phone" and sidebar.bounding_box()["width"] > 50:  # a lecturer closes it
         page.hover('[data-testid="stSidebarHeader"]')
         page.locator('[data-testid="stSidebarCollapseButton"] button').click()
         settle(page)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    return page
+    return page, errors, violations
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +146,7 @@ def shown(app_server, chromium_browser):
                 viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
             )
         if (page_name, size) not in cache:
-            page = show(contexts[size], app_server, page_name, size == "phone")
+            page, errors, violations = show(contexts[size], app_server, page_name, size)
             try:
                 assert_no_exception(page)
                 main = page.locator(MAIN.get(page_name, CHART)).first
@@ -152,6 +157,10 @@ def shown(app_server, chromium_browser):
                     legends=page.evaluate(LEGENDS),
                     viewport=SIZES[size],
                 )
+                if size == AUDITED:  # and a chart's numbers as a table, audited too
+                    open_a_table(page)
+                    violations += audit(page)
+                cache[page_name, size].update(errors=real_errors(errors), violations=violations)
             finally:
                 page.close()
         return cache[page_name, size]
@@ -229,6 +238,16 @@ def test_titles_legends_and_ticks_do_not_overlap(shown, page_name, size):
             if a["chart"] == b["chart"] and a["role"] == b["role"] and overlap(a, b):
                 clashes.append((a["text"], b["text"]))
     assert clashes == [], clashes
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_no_serious_violation_of_the_apps_own(shown, page_name):
+    """Each page loads cleanly (no console error) and axe-core finds no serious violation of
+    the app's own: with the sidebar open, then with it closed and a chart's table open."""
+    seen = shown(page_name, AUDITED)
+    assert seen["errors"] == []
+    own = own_failures(seen["violations"])
+    assert own == [], f"{page_name}: the app's own violations:\n{report(own)}"
 
 
 # counts the app's finished script runs: the stApp element's script state leaving "running"
