@@ -144,14 +144,25 @@ def wait_for_scene(page, k: int) -> None:
     assert parse_qs(urlparse(page.url).query)["scene"] == [str(k)]
 
 
+# what is drawn at the middle of the screen
+COVERED = "document.elementFromPoint(innerWidth / 2, innerHeight / 2).id"
+
+
 def test_a_clicker_steps_plays_and_moves_between_scenes(app_server, browser_page):
-    """With focus on the page body: PageDown/PageUp step t, Space plays and pauses, and at the
-    ends of t the same keys open the next and previous scene, each with its own settings."""
+    """With focus on the page body: `b` and `.` blank the screen until the next key, PageDown/
+    PageUp step t, Space plays and pauses, and at the ends of t the same keys open the next and
+    previous scene, each with its own settings."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, rnns_url(app_server, 2))  # "hello hello" at t = 7
     t, T = cursor_step(page)
     assert t == 7 and T > 8
+    for key in ("b", "."):  # a clicker's blank button: black until the next key, which only
+        press(page, key)  # uncovers the screen (t stays at 7)
+        assert page.evaluate(COVERED) == "ur-blank"
+        press(page, "PageDown")
+        assert page.evaluate(COVERED) != "ur-blank"
+        assert cursor_step(page) == (7, T)
     press(page, "PageDown")
     wait_for_step(page, 8)
     press(page, "PageUp")

@@ -9,7 +9,6 @@ into the speaker-notes view of that scene (open it in a second window).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,12 +19,6 @@ from explainer.ui import player, present, sidebar
 CARRIED = ("present", "show", "theme", "notes")  # presenter flags kept from scene to scene
 MINE = "my_lecture"  # session state: the lecture "save this scene" builds
 AT = "_lecture_at"  # session state: the (lecture, scene) whose link the controls last took
-
-# PageDown/PageUp (a clicker) move between scenes where the page's time cursor lets them by
-_keys = st.components.v2.component(
-    "unrolled.lecture_keys",
-    js=(Path(__file__).resolve().parent / "lecture_keys.js").read_text(),
-)
 
 
 def current() -> tuple[str, lectures.Lecture, int] | None:
@@ -93,7 +86,6 @@ def lecture_bar() -> None:
         middle.markdown(f"**{lec.title}** · scene {k} of {n}: {scene.title}")
         if k < n:
             _link(right, "next", name, lec, k + 1)
-        _keys(key="lecture_keys")
     if str(st.query_params.get("notes", "")) == "1":
         notes_view(lec, k)
         st.stop()
@@ -109,7 +101,7 @@ LINKS = {  # where -> label, icon
 
 def _link(where, to: str, name: str, lec: lectures.Lecture, k: int) -> None:
     (label, icon), page = LINKS[to], lec.scenes[k - 1].page
-    box = where.container(key=f"lecture_{to}")  # lecture_keys.js finds the link by this key
+    box = where.container(key=f"lecture_{to}")  # presenter_keys.js finds the link by this key
     scene_page_link(box, page, scene_query(name, lec, k), label, icon)
 
 

@@ -73,7 +73,7 @@ function onKey(event) {
   if (!action || belongsElsewhere(event.target, bar)) return;
   if (action === "toggle" && pressable(event.target)) return;
   // in a lecture, a step past either end is the next or previous scene: the key goes on to
-  // the lecture's listener (lecture_keys.js, on the window)
+  // the lecture's listener (presenter_keys.js, on the window)
   if (action === "next" && bar.t >= bar.T && bar.lecture.next) return;
   if (action === "previous" && bar.t <= 1 && bar.lecture.previous) return;
   event.preventDefault();

@@ -9,6 +9,8 @@ styles the page once per run and ``restyle`` every chart it sends (``panels._sen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from explainer.figures import projector
@@ -16,6 +18,13 @@ from explainer.figures import projector
 KEY = "present"
 FLAGS = ("eq", "notes", "prose", "try", "captions", "numbers")
 THEMES = ("dark", "light")
+
+# a lecturer's keys (presenter view or a lecture): a clicker's PageDown/PageUp move between
+# scenes where the page's time cursor lets them by, and `b` or `.` blanks the screen
+_keys = st.components.v2.component(
+    "unrolled.presenter_keys",
+    js=(Path(__file__).resolve().parent / "presenter_keys.js").read_text(),
+)
 
 # what each show= flag brings back (everything else is hidden while presenting)
 HIDDEN = {
@@ -102,7 +111,8 @@ def toggle() -> None:
         key="present_toggle",
         on_change=flip,
         help="A projector view: no sidebar or prose, large type, the figures full width. "
-        "Keys: PageDown/→ next step, PageUp/← back, Home/End, Space plays. "
+        "Keys: PageDown/→ next step, PageUp/← back, Home/End, Space plays, "
+        "b or . blanks the screen. "
         "In the URL: present=1, show=eq,notes, theme=light.",
     )
 
@@ -134,6 +144,8 @@ def page_modes() -> None:
     with st.sidebar:
         toggle()
         lecture.save_scene()
+        if presenting() or st.session_state.get(lecture.AT):
+            _keys(key="presenter_keys")  # takes no room (and the sidebar is hidden presenting)
     exit_link()
 
 
