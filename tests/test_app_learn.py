@@ -151,3 +151,21 @@ def test_junk_codes_and_links_get_messages_not_exceptions():
     page.query_params["learn"] = "99"
     page.run()
     assert not page.exception and "learn='99' is not a stop from 1 to 8" in texts(page)
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/7_Bidirectional_RNN.py", "pages/10_Flashcards_and_quiz.py"]
+)
+def test_a_progress_code_counts_on_a_page_off_the_path(page):
+    """A page with no checks and no ``learn=`` still reads the link's code: a good one is added
+    to the session's progress, a junk one gets the notice (never silently dropped)."""
+    good = progress.Progress().visit(2).solve("unrolled.params")
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.query_params["progress"] = progress.encode(good)
+    at.run()
+    assert not at.exception and at.session_state[progress_state()] == good
+    junk = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    junk.query_params["progress"] = "not-a-code"
+    junk.run()
+    assert not junk.exception
+    assert "Ignored a value in the link: progress" in texts(junk)

@@ -133,6 +133,8 @@ def progress_strip() -> None:
     the path."""
     k = _on_stop()
     if k is None:
+        if "progress" in st.query_params:  # a link's code counts on any page: added, or a notice
+            current()
         return
     mine = current().visit(k)
     _save(mine)
