@@ -169,3 +169,14 @@ def test_a_progress_code_counts_on_a_page_off_the_path(page):
     junk.run()
     assert not junk.exception
     assert "Ignored a value in the link: progress" in texts(junk)
+
+
+def test_a_page_off_the_path_links_back_to_the_students_stop():
+    """The sidebar's page menu leaves the path (its links carry no learn=): a student who has
+    started it gets one link back to their stop; one who has not sees nothing of it."""
+    at = AppTest.from_file(str(ROOT / "pages/7_Bidirectional_RNN.py"), default_timeout=60)
+    at.run()
+    assert not at.exception and "Back to the guided path" not in texts(at)
+    at.session_state[progress_state()] = progress.Progress().visit(1).visit(3)
+    at.run()
+    assert f"Back to the guided path: stop 3 of {len(path.PATH)}, {path.PATH[2].title}" in texts(at)

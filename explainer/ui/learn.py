@@ -17,7 +17,7 @@ from explainer.figures import gates as gate_figs
 from explainer.figures import learn as figs
 from explainer.learn import checks, path, progress
 from explainer.learn.progress import Progress, ProgressError
-from explainer.ui import lecture
+from explainer.ui import lecture, present
 from explainer.ui.panels import show_figure
 
 STATE = "learn_progress"  # session state: this student's Progress
@@ -130,11 +130,11 @@ def _load(key: str, read) -> None:
 def progress_strip() -> None:
     """One line at the top of a page opened on the path: stop k of N, previous/next, and the
     stop's card (what to look at, what to do, one question) folded in a popover. Nothing off
-    the path."""
+    the path; off it, a student who has started the path gets a link back to their stop."""
     k = _on_stop()
     if k is None:
-        if "progress" in st.query_params:  # a link's code counts on any page: added, or a notice
-            current()
+        if "progress" in st.query_params or STATE in st.session_state:
+            _back_to_the_path(current())  # a link's code counts on any page: added, or a notice
         return
     mine = current().visit(k)
     _save(mine)
@@ -155,6 +155,19 @@ def progress_strip() -> None:
                                     ":material/skip_next:")  # fmt: skip
         else:
             lecture.scene_page_link(st, "Home.py", {}, "Finish", ":material/flag:")
+
+
+def _back_to_the_path(mine: Progress) -> None:
+    """One link back to the student's stop on a page off the path (the sidebar's page menu
+    leaves the path: its links carry no ``learn=``); nothing before the path is started or
+    while presenting."""
+    if not mine.visited or present.presenting():
+        return
+    k = mine.at if 1 <= mine.at <= N else 1
+    with st.container(key="learn_back"):
+        lecture.scene_page_link(st, path.PATH[k - 1].page, stop_query(k, mine),
+                                f"Back to the guided path: stop {k} of {N}, "
+                                f"{path.PATH[k - 1].title}", ":material/school:")  # fmt: skip
 
 
 def _card(stop: path.Stop) -> None:
