@@ -41,7 +41,7 @@ TRY = [
     "still carry the bracket over a long string?",
 ]
 
-ui.page_header("Bidirectional RNN", INTRO)
+ui.page_header("Bidirectional RNN")  # the introduction goes under the figure
 cell, ids = bidi.controls()
 models, about = bidi.taggers(cell)
 reading = bidi.reading(cell, ids, models, about)
@@ -52,6 +52,7 @@ with step_col:
 with unit_col:
     j = ui.unit_picker(models["bi"].hidden_size)
 bidi.chains_chart(reading, about, t)
+ui.explain(INTRO)
 ui.explain(EXPLAIN)
 bidi.equations(models, reading, t, j)
 ui.conventions(cell)

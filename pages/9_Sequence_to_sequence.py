@@ -28,8 +28,8 @@ once (**beam search**).
 TRY = [
     "Type a string longer than any it trained on, e.g. **4071935286**: where does it go wrong, "
     "and what does free running do after its first mistake?",
-    "Switch the decoding to **beam search** on a long string: does keeping 3 candidates fix a "
-    "greedy mistake?",
+    "Switch the decoding (sidebar) to **beam search** on a long string: does keeping 3 "
+    "candidates fix a greedy mistake?",
     "Step to the context column and compare it for two strings that differ only in the first "
     "digit: how much of that digit is left?",
     "Choose **train my own**, set **H = 8** and press ▶ Train: how long a string can 8 numbers "
@@ -37,11 +37,12 @@ TRY = [
     "Train your own with the longest training string at **3**: what happens at length 5?",
 ]
 
-ui.page_header("Sequence to sequence", INTRO)
+ui.page_header("Sequence to sequence")  # the introduction goes under the figure
 src, cfg = seq2seq.settings()
 model = seq2seq.model(src, cfg)
 digits, tf, free, t, j = seq2seq.controls(model)
 seq2seq.unrolled(model, digits, free, t)
+ui.explain(INTRO)
 
 equations_col, words_col = st.columns([3, 2], gap="large")
 with equations_col:

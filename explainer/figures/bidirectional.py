@@ -24,6 +24,7 @@ CURSOR = theme.COLOURS["accent"]
 MAIN_X = [0.0, 0.76]
 BARS_X = [0.84, 1.0]
 ROWS = theme.stacked([1.1, 1, 1], 0.1)  # beliefs, forward states, backward states
+CHAINS_HEIGHT = 600  # px, on a laptop (a projector gets screens.main_figure_height)
 
 
 def shown(chars: list[str]) -> list[str]:
@@ -109,10 +110,12 @@ def two_chains(
     layout = dict(
         **_axes(chars, H),
         coloraxis=dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, showscale=False),
-        # the legend in the free corner right of the beliefs, above the bars
-        legend=dict(x=BARS_X[0] - 0.04, y=ROWS[0][1], yanchor="top", xanchor="left",
-                    font=dict(size=14)),
-        annotations=titles, shapes=_outlines(t), height=600, margin=dict(t=50, b=140, l=70),
+        # the legend in the free top-right corner, from the figure's top edge (a short
+        # projector figure leaves no room under it for the o_t title otherwise)
+        legend=dict(x=BARS_X[0] - 0.04, y=0.99, yref="container", yanchor="top",
+                    xanchor="left", font=dict(size=14)),
+        annotations=titles, shapes=_outlines(t), height=CHAINS_HEIGHT,
+        margin=dict(t=50, b=140, l=70),
         **theme.player([str(s) for s in steps], active=t - 1, redraw=True),
     )  # fmt: skip
     frames = [

@@ -27,6 +27,7 @@ MUTED = dict(color=theme.MUTED, size=15)
 RIGHT_SCALE = [[0.0, theme.COLOURS["r"]], [0.5, theme.COLOURS["c"]], [1.0, theme.COLOURS["g"]]]
 # rows of the chain panel, in its own units
 Y = dict(reads=0.4, cell=(1.1, 2.6), writes=3.4, top=4.0)
+CHAIN_HEIGHT = 640  # px of the encoder-decoder figure on a laptop (projector: main_figure_height)
 
 
 def column(k: int, n: int) -> int:
@@ -178,7 +179,8 @@ def _layout(n: int, S: int, H: int, kind: str) -> dict:
                    for text, row in titles]  # fmt: skip
     for a in annotations:
         a["font"]["size"] = 17
-    return dict(height=640, margin=dict(l=64, r=30, t=40, b=90), annotations=annotations, **axes)
+    return dict(height=CHAIN_HEIGHT, margin=dict(l=64, r=30, t=40, b=90), annotations=annotations,
+                **axes)  # fmt: skip
 
 
 def teacher_free_figure(tf, free, digits: np.ndarray, t_dec: int | None) -> dict:
@@ -210,8 +212,8 @@ def teacher_free_figure(tf, free, digits: np.ndarray, t_dec: int | None) -> dict
                          line=dict(color=HIGHLIGHT, width=3)))  # fmt: skip
     layout = dict(
         height=250, margin=dict(l=210, r=30, t=20, b=60),
-        xaxis=dict(title=dict(text="decoder step", font=MUTED), tickvals=xs, showgrid=False,
-                   tickfont=MUTED, range=[0.5, S + 0.5]),
+        xaxis=dict(title=dict(text="decoder step", font={**MUTED, "size": 18}), tickvals=xs,
+                   showgrid=False, tickfont=MUTED, range=[0.5, S + 0.5]),
         yaxis=dict(tickvals=[1, 0], ticktext=["teacher forcing:<br>fed the true token",
                                               "free running:<br>fed its own guess"],
                    tickfont=dict(size=15), range=[-0.5, 1.5], showgrid=False),

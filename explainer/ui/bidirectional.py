@@ -11,7 +11,9 @@ import streamlit as st
 from explainer import biequations, bitrain, future, jobs
 from explainer.cells import KINDS
 from explainer.figures import bidirectional as fig
+from explainer.figures.screens import main_figure_height
 from explainer.figures.theme import CELL_NAMES
+from explainer.ui import screen
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
 from explainer.ui.view import BOUND
@@ -77,7 +79,8 @@ def chains_chart(r: future.Reading, about: dict, t: int) -> None:
     bt = r.runs["bi"]
     build = lambda s: fig.two_chains(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, s)  # noqa: E731
     alt = fig.two_chains_alt(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, t)
-    show_animated(_key(r, about, "bi_chains"), build, t, "bi_chains", alt=alt)
+    height = main_figure_height(screen.current(), fig.CHAINS_HEIGHT)  # a projector: all of it
+    show_animated(_key(r, about, "bi_chains"), build, t, "bi_chains", height, alt=alt)
     truth = "yes" if r.truth[t - 1] else "no"
     st.caption(
         f"Step t = {t}, character {r.chars[t - 1]!r}: a ')' comes later? **{truth}**. The one-way "

@@ -17,7 +17,9 @@ import streamlit as st
 from explainer import jobs, reversal, seq2seq_models, seq2seq_story, seq2seq_train
 from explainer.cells import KINDS
 from explainer.figures import seq2seq as figures
+from explainer.figures.screens import main_figure_height
 from explainer.figures.theme import CELL_NAMES
+from explainer.ui import screen
 from explainer.ui.cache import read_only
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
@@ -96,19 +98,22 @@ def settings() -> tuple[str, seq2seq_train.Seq2SeqConfig]:
 
 
 def controls(m: Model):
-    """One row: the digits, the decoding, the time cursor and the unit. Returns (digits,
+    """One row over the figure (short enough for the figure to fit a projector's screen): the
+    digits, the time cursor and the unit; the decoding in the sidebar. Returns (digits,
     teacher-forced run, free run, t, j), or stops the page with the reason if the digits are
     unusable."""
-    typed, how, step, unit = st.columns([1.1, 0.9, 1.4, 1], gap="medium")
+    ways = " ".join(f"{k}: {v}." for k, v in DECODINGS.items())
+    st.sidebar.radio("Decoding", list(DECODINGS), key="s2s_decode", horizontal=True, help=ways,
+                     **BOUND)  # fmt: skip
+    typed, step, unit = st.columns([1.1, 3.2, 1], gap="medium")
     raw = typed.text_input(
-        f"Digits to reverse (trained on 1 to {m.cfg.max_len})",
+        "Digits to reverse",
         DEFAULT_DIGITS,
         key="s2s_in",
-        help=f"Up to {reversal.MAX_TYPED} digits; spaces are ignored.",
+        help=f"The model was trained on strings of 1 to {m.cfg.max_len} digits. Up to "
+        f"{reversal.MAX_TYPED} digits are read; spaces are ignored.",
         **BOUND,
     )
-    how.radio("Decoding", list(DECODINGS), key="s2s_decode", horizontal=True,
-              help=" ".join(f"{k}: {v}." for k, v in DECODINGS.items()), **BOUND)  # fmt: skip
     try:
         digits = reversal.parse(raw)
     except ValueError as err:
@@ -276,7 +281,9 @@ def unrolled(m: Model, digits: np.ndarray, free, t: int) -> None:
     """The animated encoder-decoder and its text alternative."""
     key = ("s2s_chain", m.id, raw_digits(digits), decoding())
     alt = figures.unrolled_alt(free, digits, t)
-    show_animated(key, lambda k: figures.unrolled_figure(free, digits, k), t, "s2s_chain", alt=alt)
+    height = main_figure_height(screen.current(), figures.CHAIN_HEIGHT)  # a projector: all of it
+    show_animated(key, lambda k: figures.unrolled_figure(free, digits, k), t, "s2s_chain", height,
+                  alt=alt)  # fmt: skip
     st.caption(seq2seq_story.describe(free, digits, m.model.H))
 
 
