@@ -15,16 +15,13 @@ STATE = """() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
     return {x0: gd._fullLayout.shapes[0].x0, bars: Array.from(bars.x)}; }"""
 
 
-def test_page_loads_cleanly_with_three_charts(app_server, browser_page, console_errors):
+def test_loads_cleanly_and_play_moves_the_outline_and_the_joined_state(
+    app_server, browser_page, console_errors
+):
     open_page(browser_page, f"{app_server}/{URL}")
     assert_no_exception(browser_page)
     assert browser_page.locator(".js-plotly-plot").count() == 3
     screenshot(browser_page, "bidirectional-defaults")
-    assert real_errors(console_errors) == []
-
-
-def test_play_moves_the_outline_and_the_joined_state(app_server, browser_page, console_errors):
-    open_page(browser_page, f"{app_server}/{URL}")
     before = browser_page.evaluate(STATE)
     assert before["x0"] == 4.5  # opens at t = 5
     chart = browser_page.locator(".js-plotly-plot").nth(0)

@@ -1,5 +1,5 @@
-"""The LSTM and GRU gate pages in headless Chromium: clean load, the time cursor's Play animates
-every chart, deep links."""
+"""The LSTM and GRU gate pages in headless Chromium: clean load and the time cursor's Play
+animating every chart (one load), deep links, long text with 64 units."""
 
 from urllib.parse import quote
 
@@ -13,6 +13,7 @@ from browser_utils import (
     press_play,
     real_errors,
     screenshot,
+    wait_for_app,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,41 +50,30 @@ def play_until(page, index: int, step: int) -> None:
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_page_loads_cleanly(app_server, browser_page, console_errors, cell):
+def test_page_loads_cleanly_and_play_moves_every_chart(
+    app_server, browser_page, console_errors, cell
+):
+    """One load: four charts, no exception; Play moves the heatmap's highlight a whole step,
+    and the second chart with it (the LSTM belt's step line, the GRU keep bars)."""
     open_page(browser_page, f"{app_server}/{PAGES[cell]}")
     assert_no_exception(browser_page)
     assert browser_page.locator(".js-plotly-plot").count() == 4
     screenshot(browser_page, f"gates-{cell}-defaults")
-    browser_page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
-    screenshot(browser_page, f"gates-{cell}-defaults-second-panel")
-    assert real_errors(console_errors) == []
-
-
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_play_moves_the_heatmap_highlight(app_server, browser_page, console_errors, cell):
-    open_page(browser_page, f"{app_server}/{PAGES[cell]}")
-    before = chart_state(browser_page, 0)
+    before, second = chart_state(browser_page, 0), chart_state(browser_page, 1)
     assert (before["active"], before["x0"]) == (4, 4.5)  # opens at t = 5
     play_until(browser_page, 0, 6)
+    wait_for_app(browser_page)  # the pause's run, with the step, has drawn every chart
     after = chart_state(browser_page, 0)
     # the box moved to a whole step
     assert after["x0"] != before["x0"] and (after["x0"] - 0.5).is_integer()
-    assert real_errors(console_errors) == []
-
-
-def test_play_moves_the_lstm_belt_rings(app_server, browser_page, console_errors):
-    open_page(browser_page, f"{app_server}/LSTM_gates")
-    play_until(browser_page, 1, 7)
-    state = chart_state(browser_page, 1)
-    assert state["last_x"] == [state["active"] + 1] * 2  # the step line sits on step t
-    assert real_errors(console_errors) == []
-
-
-def test_play_changes_the_gru_keep_bars(app_server, browser_page, console_errors):
-    open_page(browser_page, f"{app_server}/GRU_gates")
-    before = chart_state(browser_page, 1)["y"]
-    play_until(browser_page, 1, 7)
-    assert chart_state(browser_page, 1)["y"] != before
+    moved = chart_state(browser_page, 1)
+    assert moved["active"] == after["active"]
+    if cell == "lstm":
+        assert moved["last_x"] == [moved["active"] + 1] * 2  # the step line sits on step t
+    else:
+        assert moved["y"] != second["y"]  # the keep bars changed
+    browser_page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    screenshot(browser_page, f"gates-{cell}-played-second-panel")
     assert real_errors(console_errors) == []
 
 

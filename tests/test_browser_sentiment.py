@@ -13,16 +13,13 @@ URL = "Sentiment_pipeline"
 DOT = "() => document.querySelectorAll('.js-plotly-plot')[0]._fullData[2].x[0]"
 
 
-def test_page_loads_cleanly_with_four_charts(app_server, browser_page, console_errors):
-    open_page(browser_page, f"{app_server}/{URL}")
+def test_loads_cleanly_with_four_charts_and_play_moves_the_verdict_dot(
+    app_server, browser_page, console_errors
+):
+    open_page(browser_page, f"{app_server}/{URL}?t=1")
     assert_no_exception(browser_page)
     assert browser_page.locator(".js-plotly-plot").count() == 4
-    screenshot(browser_page, "sentiment-defaults")
-    assert real_errors(console_errors) == []
-
-
-def test_play_moves_the_verdict_dot(app_server, browser_page, console_errors):
-    open_page(browser_page, f"{app_server}/{URL}?t=1")
+    screenshot(browser_page, "sentiment-t1")
     assert browser_page.evaluate(DOT) == 1
     chart = browser_page.locator(".js-plotly-plot").nth(0)
     chart.scroll_into_view_if_needed()
