@@ -1,6 +1,6 @@
-"""The gradients and compare pages in headless Chromium: clean load, the time cursor's Play
-animates in the browser,
-deep links restore the scene, and screenshots of the default, exploding and overflow cases."""
+"""The gradients and compare pages in headless Chromium: a deep link restores its scene and the
+time cursor's Play animates it in the browser; screenshots of a linked scene and of the
+exploding and overflow cases."""
 
 from urllib.parse import urlencode
 
@@ -54,24 +54,14 @@ def play_advances(page) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("page_name", [GRADIENTS, COMPARE])
-def test_page_loads_cleanly_and_play_animates(app_server, browser_page, console_errors, page_name):
-    open_page(browser_page, url(app_server, page_name))
-    assert_no_exception(browser_page)
-    screenshot(browser_page, f"{page_name.lower()}-default")
-    before, after = play_advances(browser_page)
-    assert before is not None and after != before
-    if page_name == COMPARE:
-        # the three heatmaps stay on screen while the highlight moves (no blank, no flicker)
-        assert set(browser_page.evaluate(HEATMAPS_DURING_PLAY)) == {3}
-    press_pause(browser_page)  # no unhandled rejection from an interrupted animation
-    assert real_errors(console_errors) == []
-
-
-@pytest.mark.parametrize("page_name", [GRADIENTS, COMPARE])
-def test_deep_link_restores_the_step_and_seed(app_server, browser_page, console_errors, page_name):
+def test_a_deep_link_opens_its_scene_and_play_animates(
+    app_server, browser_page, console_errors, page_name
+):
+    """The defaults load cleanly at every size in the layout test; here a linked scene."""
     query = dict(source="sine", seq_len="80", seed="7", hidden_size="12", t="12")
     open_page(browser_page, url(app_server, page_name, **query))
     assert_no_exception(browser_page)
+    screenshot(browser_page, f"{page_name.lower()}-linked")
     # the chart opens at frame t, and the sidebar shows the linked values
     assert browser_page.evaluate(PLAYER) == 12
     slider = browser_page.get_by_role("slider", name="Hidden units H")
@@ -79,6 +69,12 @@ def test_deep_link_restores_the_step_and_seed(app_server, browser_page, console_
     assert browser_page.get_by_role("slider", name="Step t").input_value() == "12"
     assert browser_page.get_by_role("spinbutton", name="Seed").input_value() == "7"
     assert "t=12" in browser_page.url and "seed=7" in browser_page.url
+    before, after = play_advances(browser_page)
+    assert before == 12 and after != before
+    if page_name == COMPARE:
+        # the three heatmaps stay on screen while the highlight moves (no blank, no flicker)
+        assert set(browser_page.evaluate(HEATMAPS_DURING_PLAY)) == {3}
+    press_pause(browser_page)  # no unhandled rejection from an interrupted animation
     assert real_errors(console_errors) == []
 
 

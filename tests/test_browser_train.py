@@ -62,25 +62,26 @@ def test_stop_interrupts_training_and_keeps_the_progress(app_server, browser_pag
     screenshot(page, "train-stopped")
 
 
-@pytest.mark.parametrize(
-    "name, data, message",
-    [
-        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("one_class.csv", b"text,label\n" + b"so good,pos\n" * 30, "two classes"),
-        ("columns.csv", b"review,score\n" + b"so good,1\n" * 30, "text and label"),
-    ],
-)
-def test_a_bad_upload_gets_a_clear_message(app_server, browser_page, name, data, message):
+BAD_UPLOADS = [
+    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("one_class.csv", b"text,label\n" + b"so good,pos\n" * 30, "two classes"),
+    ("columns.csv", b"review,score\n" + b"so good,1\n" * 30, "text and label"),
+]
+
+
+def test_each_bad_upload_gets_a_clear_message(app_server, browser_page):
+    """Three bad files dropped one after the other on the same page: each gets its own message
+    and no Train button."""
     page = open_page(
         browser_page, url(app_server, "tr_task=sentiment&tr_data_reviews=your+own+CSV")
     )
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
-    )
-    alert = page.locator('[data-testid="stAlertContainer"]').filter(has_text="cannot be used")
-    expect(alert).to_be_visible(timeout=60_000)
-    expect(alert).to_contain_text(message)
-    wait_for_app(page)
-    assert_no_exception(page)
-    expect(page.get_by_role("button", name="▶ Train")).to_have_count(0)
-    screenshot(page, f"train-upload-{name.split('.')[0]}")
+    for name, data, message in BAD_UPLOADS:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+        )
+        alert = page.locator('[data-testid="stAlertContainer"]').filter(has_text="cannot be used")
+        expect(alert).to_contain_text(message, timeout=60_000)
+        wait_for_app(page)
+        assert_no_exception(page)
+        expect(page.get_by_role("button", name="▶ Train")).to_have_count(0)
+        screenshot(page, f"train-upload-{name.split('.')[0]}")
