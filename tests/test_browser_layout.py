@@ -33,7 +33,6 @@ MIN_TITLE_PX = 18  # axis titles
 KNOWN: dict[tuple[str, str], dict[str, str]] = {
     # pages 7-9, measured when they joined this test (issue #9): not fixed yet
     ("Bidirectional_RNN", "phone"): {
-        "fits": "the main figure starts at y = 689 (a gap under the time cursor, the legend)",
         "inside": "the o_t annotation is wider than a phone's chart",
         "overlap": "the character ticks run together; the o_t annotation sits on a row title",
     },
@@ -56,6 +55,7 @@ KNOWN: dict[tuple[str, str], dict[str, str]] = {
         for size in ("projector", "projector-1024")
     },
     ("Sequence_to_sequence", "phone"): {
+        "fits": "the main figure starts at y = 689 (digits, time cursor and unit stacked above)",
         "overlap": "the decoder step ticks run together",
     },
 }
