@@ -4,7 +4,14 @@ figure and, where it has a place there, on the page's own figure, no exception; 
 every stop visited (progress kept across pages)."""
 
 import pytest
-from browser_utils import assert_no_exception, open_page, real_errors, screenshot, wait_for_app
+from browser_utils import (
+    SCREENSHOTS,
+    assert_no_exception,
+    open_page,
+    real_errors,
+    screenshot,
+    wait_for_app,
+)
 
 from explainer.learn import checks, path
 from explainer.ui import learn
@@ -12,6 +19,8 @@ from explainer.ui import learn
 pytestmark = pytest.mark.browser
 
 N = len(path.PATH)
+# the first stop with checks on its page
+FIRST = next(k for k, s in enumerate(path.PATH, 1) if s.page in path.PAGE_CHECKS)
 
 
 def test_the_whole_guided_path(app_server, browser_page, console_errors):
@@ -24,11 +33,19 @@ def test_the_whole_guided_path(app_server, browser_page, console_errors):
         wait_for_app(page, 120_000)
         assert_no_exception(page)
         assert f"learn={k}" in page.url and stop.scene.page_name in page.url
-        for check_id, _ in checks.CHECKS.get(path.PAGE_CHECKS.get(stop.page, ""), ()):
+        for n, (check_id, _) in enumerate(
+            checks.CHECKS.get(path.PAGE_CHECKS.get(stop.page, ""), ())
+        ):
             box = page.locator(".st-key-learn_" + check_id.replace(".", "_"))
+            shown = k == FIRST and n == 0  # the path's first check, before and after its reveal
+            if shown:
+                box.screenshot(path=str(SCREENSHOTS / "learn-check-before-reveal.png"))
             box.get_by_role("button", name="Reveal").click()
             box.locator(".js-plotly-plot").wait_for(timeout=60_000)
             wait_for_app(page, 60_000)
+            if shown:  # the answer, its words and its figure (the box is taller than a screen)
+                box.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+                screenshot(page, "learn-check-after-reveal")
             marked = box.locator(".js-plotly-plot").first.evaluate(
                 "gd => gd.data && gd.data.map(t => [t.name, (t.x || []).length])"
             )
@@ -43,9 +60,6 @@ def test_the_whole_guided_path(app_server, browser_page, console_errors):
                 names = own.first.evaluate("gd => (gd.data || []).map(t => t.name)")
                 assert "answer" in names, (check_id, names)
         assert_no_exception(page)
-        if k == 2:
-            box.scroll_into_view_if_needed()
-            screenshot(page, "learn-reveal-1280x720")
         page.get_by_role("link", name="Next" if k < N else "Finish").click()
     page.get_by_role("heading", name="Learn").wait_for(timeout=120_000)
     wait_for_app(page, 120_000)
