@@ -90,6 +90,9 @@ CSS = """
 @media (max-width: 639px) {
   [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 4rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+  /* columns stacked on a phone sit one normal gap apart, not a wide layout's column gap (the
+     time cursor and the unit picker were 85 px apart, pushing the figure down) */
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { row-gap: 1rem !important; }
   /* a flashcard's equation fits a phone's card instead of running off its edge (the pages'
      wide equations scroll, each a Tab stop: explainer/ui/a11y.py); symbols stay above 14 px */
   .st-key-card_front .katex-display > .katex, .st-key-card_back .katex-display > .katex {
