@@ -1,8 +1,10 @@
 """The bidirectional and sentiment pages: ``python -m explainer.bench beyond``.
 
 Training time of each page's default model on one torch thread (the app's setting), the
-server time of a rerun after moving t (AppTest, median of 5 after a warm-up), and the JSON size
-of the main animated figure as the string grows (linear in T*H).
+server time of a rerun after moving t on these two pages and the seq2seq page (AppTest, the
+median of 15 moves after a warm-up; target under 50 ms), and the JSON size of the main
+animated figure as the string grows (linear in T*H). The seq2seq page's training and figure
+sizes: ``python -m explainer.bench seq2seq``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,8 @@ from explainer.figures import bidirectional as fig
 from explainer.figures import theme
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = {
-    "7_Bidirectional_RNN.py": [2, 3, 4, 5, 6, 7],
-    "8_Sentiment_pipeline.py": [2, 3, 4, 5, 6, 7],
-}
+MOVES = [2, *[3, 4, 5, 6, 7] * 3]  # t after each move: a warm-up, then 15 timed
+PAGES = ("7_Bidirectional_RNN.py", "8_Sentiment_pipeline.py", "9_Sequence_to_sequence.py")
 
 
 def training() -> None:
@@ -46,11 +46,11 @@ def reruns() -> None:
     """Each page's rerun after t moves as its bar moves it (t set, then a run), via the page
     benchmark's AppTest helpers."""
     print("\n| page | median rerun after moving t (ms) |\n|---|---|")
-    for page, values in PAGES.items():
+    for page in PAGES:
         path = REPO / "pages" / page
         at = page_runs.started(path, {})
         times = []
-        for k, v in enumerate(values):
+        for k, v in enumerate(MOVES):
             at.session_state["t"] = v
             start = time.perf_counter()
             page_runs.checked(at.run(), path)

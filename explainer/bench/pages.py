@@ -21,9 +21,13 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from explainer.figures.screens import LAPTOP
+from explainer.ui import preload, screen
 
 REPO = Path(__file__).resolve().parents[2]
 REPEATS = 5
@@ -57,9 +61,16 @@ def pages() -> list[Path]:
 
 
 def started(path: Path, query: dict[str, str]) -> AppTest:
+    """The page's first run, in a session whose browser has reported a laptop's screen (as a
+    real session's has from its first run on: explainer/ui/screen.py), once torch's background
+    import has finished (a server's has, seconds after it starts): it would slow the reruns."""
     at = AppTest.from_file(str(path), default_timeout=TIMEOUT_S)
     at.query_params = dict(query)
-    return checked(at.run(), path)
+    at.session_state[f"_{screen.KEY}"] = asdict(LAPTOP)
+    checked(at.run(), path)
+    if (importing := preload.start()) is not None:
+        importing.join()
+    return at
 
 
 def checked(at: AppTest, path: Path) -> AppTest:

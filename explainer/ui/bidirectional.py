@@ -67,11 +67,11 @@ def _reading(key: tuple, _taggers: dict, _ids: np.ndarray) -> future.Reading:
 
 def reading(cell: str, ids: np.ndarray, models: dict, about: dict) -> future.Reading:
     """Both taggers over the string, cached by (cell, where the weights came from, string)."""
-    return _reading((cell, about["source"], about["seed"], tuple(ids)), models, ids)
+    return _reading((cell, about["source"], about["seed"], ids.tobytes()), models, ids)
 
 
 def _key(r: future.Reading, about: dict, name: str) -> tuple:
-    return (name, about["source"], about["seed"], r.runs["bi"].fwd.kind, tuple(r.ids))
+    return (name, about["source"], about["seed"], r.runs["bi"].fwd.kind, r.ids.tobytes())
 
 
 def chains_chart(r: future.Reading, about: dict, t: int) -> None:

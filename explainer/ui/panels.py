@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pyarrow as pa
 import streamlit as st
 
 from explainer import equations
@@ -198,4 +199,4 @@ def _send(spec: dict, key: str, alt: Alt) -> None:
     fig = theme.from_spec(present.restyle(spec))
     st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch", alt=alt.text)
     with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
-        st.dataframe(alt.table, hide_index=True, alt=f"Numbers of the chart: {alt.name}")
+        st.dataframe(pa.table(alt.table), hide_index=True, alt=f"Numbers of the chart: {alt.name}")
