@@ -36,18 +36,6 @@ KNOWN: dict[tuple[str, str], dict[str, str]] = {
         "inside": "the o_t annotation is wider than a phone's chart",
         "overlap": "the character ticks run together; the o_t annotation sits on a row title",
     },
-    ("Sentiment_pipeline", "projector"): {
-        "fits": "the main figure starts below the fold (prose and inputs first)",
-    },
-    ("Sentiment_pipeline", "projector-1024"): {
-        "fits": "the main figure starts below the fold (prose and inputs first)",
-        "overlap": "the PCA chart's axis title and legend meet; the token axis's words touch",
-    },
-    ("Sentiment_pipeline", "phone"): {
-        "fits": "the main figure comes after the review box and the verdict",
-        "inside": "the 'gradient × input' label runs out of its chart",
-        "overlap": "the words on the token axis run together",
-    },
     **{
         ("Sequence_to_sequence", size): {
             "overlap": "the length chart's legend sits on its axis title",

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from explainer import equations, jobs, sentiment, senttrain
 from explainer.figures import sentiment as fig
+from explainer.figures.screens import main_figure_height
+from explainer.ui import screen
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
 from explainer.ui.view import BOUND
@@ -55,12 +57,13 @@ def _load_six() -> None:
 
 def review_input() -> tuple[str, int]:
     """The review (typed, or one of the six) and the padded length, both in the URL."""
-    st.selectbox("Load one of the six reviews", [f"review {k}" for k in range(1, 7)],
-                 index=None, placeholder="pick one…", key="sent_pick",
-                 on_change=_load_six)  # fmt: skip
-    text = st.text_area("Your review", sentiment.SIX[0][0], key="review", height=100,
-                        max_chars=sentiment.MAX_CHARS, **BOUND)  # fmt: skip
-    length = st.slider("Pad or cut to L words", 4, MAX_LEN, 16, key="length", **BOUND)
+    with st.sidebar:
+        st.selectbox("Load one of the six reviews", [f"review {k}" for k in range(1, 7)],
+                     index=None, placeholder="pick one…", key="sent_pick",
+                     on_change=_load_six)  # fmt: skip
+        text = st.text_area("Your review", sentiment.SIX[0][0], key="review", height=130,
+                            max_chars=sentiment.MAX_CHARS, **BOUND)  # fmt: skip
+        length = st.slider("Pad or cut to L words", 4, MAX_LEN, 16, key="length", **BOUND)
     return text, length
 
 
@@ -87,23 +90,20 @@ def read_review(m: sentiment.Model, about: dict, text: str, length: int) -> Revi
     if len(words) > length:
         st.info(f"Note: the review has {len(words):,} words; the model reads the first {length} "
                 "(raise L to read more).", icon=":material/content_cut:")  # fmt: skip
-    padded, mask = sentiment.pad(ids, length)
-    return _review(m, about["source"], about["seed"], tuple(words[:length]), tuple(padded))
+    padded, _ = sentiment.pad(ids, length)
+    key = (about["source"], about["seed"], tuple(words[:length]), padded.tobytes())
+    return _cached(key, m, words[:length], padded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _cached(key: tuple, _m: sentiment.Model, words: tuple, padded: tuple) -> Review:
-    padded = np.array(padded)
-    mask = np.arange(len(padded)) < len(words)
-    masked = sentiment.read(_m, padded, mask)
-    unmasked = sentiment.read(_m, padded, mask, masked=False)
-    parts = sentiment.contributions(_m, padded[: len(words)])
-    ids = padded[: len(words)]
-    return Review(list(words), ids, padded, mask, masked, unmasked, parts)
-
-
-def _review(m, source, seed, words: tuple, padded: tuple) -> Review:
-    return _cached((source, seed, words, padded), m, words, padded)
+def _cached(key: tuple, _m: sentiment.Model, _words: list[str], _padded: np.ndarray) -> Review:
+    """The review read, cached by ``key`` (where the weights came from, the words, the padded
+    ids as bytes: streamlit hashes a tuple of NumPy ints at ~0.2 ms an item)."""
+    mask = np.arange(len(_padded)) < len(_words)
+    masked = sentiment.read(_m, _padded, mask)
+    unmasked = sentiment.read(_m, _padded, mask, masked=False)
+    parts = sentiment.contributions(_m, _padded[: len(_words)])
+    return Review(list(_words), _padded[: len(_words)], _padded, mask, masked, unmasked, parts)
 
 
 def verdict_line(r: Review) -> None:
@@ -120,16 +120,22 @@ def verdict_line(r: Review) -> None:
                    f"verdict ends at {q:.1%}{flip}.")  # fmt: skip
 
 
-def six_table(m: sentiment.Model) -> None:
-    """The six reviews, their labels and this model's verdicts (computed now)."""
-    rows = []
+def six_table(m: sentiment.Model, about: dict) -> None:
+    """The six reviews, their labels and this model's verdicts (computed once per model)."""
+    st.dataframe(_six_rows(about["source"], about["seed"], m), hide_index=True, width="stretch")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _six_rows(source: str, seed: int, _m: sentiment.Model) -> pa.Table:
+    rows = {"review": [], "label": [], "P(positive)": [], "right": []}
     for text, label in sentiment.SIX:
-        ids = sentiment.to_ids(sentiment.tokens(text), m.vocab)
-        p = sentiment.read(m, ids, np.ones(len(ids), dtype=bool)).verdict
-        right = "✓" if (p > 0.5) == label else "✗"
-        rows.append({"review": text, "label": "positive" if label else "negative",
-                     "P(positive)": f"{p:.1%}", "right": right})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        ids = sentiment.to_ids(sentiment.tokens(text), _m.vocab)
+        p = sentiment.read(_m, ids, np.ones(len(ids), dtype=bool)).verdict
+        rows["review"].append(text)
+        rows["label"].append("positive" if label else "negative")
+        rows["P(positive)"].append(f"{p:.1%}")
+        rows["right"].append("✓" if (p > 0.5) == label else "✗")
+    return pa.table(rows)
 
 
 def tokens_table(m: sentiment.Model, r: Review) -> None:
@@ -138,13 +144,12 @@ def tokens_table(m: sentiment.Model, r: Review) -> None:
     shown = [w if k != 1 or w == sentiment.PAD else f"{w} → <unk>" for w, k in
              zip(words, r.padded, strict=True)]  # fmt: skip
     # strings throughout: one column mixes a word and numbers
-    rows = [shown, [str(k) for k in r.padded], [str(int(k)) for k in r.mask]]
-    table = pd.DataFrame(rows,
-                         index=["token", "id", "mask"],
-                         columns=[str(k) for k in range(1, len(r.padded) + 1)])  # fmt: skip
-    st.dataframe(table, width="stretch")
+    table = {"step": ["token", "id", "mask"]}
+    for k, (word, i, on) in enumerate(zip(shown, r.padded, r.mask, strict=True), start=1):
+        table[str(k)] = [word, str(i), str(int(on))]
+    st.dataframe(pa.table(table), hide_index=True, width="stretch")
     with st.expander(f"The vocabulary: {len(m.vocab)} ids (0 = <pad>, 1 = <unk>)"):
-        st.dataframe(pd.DataFrame({"id": range(len(m.vocab)), "word": m.vocab}),
+        st.dataframe(pa.table({"id": range(len(m.vocab)), "word": list(m.vocab)}),
                      hide_index=True, height=240)  # fmt: skip
 
 
@@ -154,11 +159,18 @@ def labels(r: Review) -> list[str]:
 
 def verdict_chart(r: Review, about: dict, t: int) -> None:
     """P(positive) after every word, masked and not, with h_t; moved by its own player."""
-    h = r.masked.trace.h[1:]
-    build = lambda s: fig.verdict_figure(labels(r), r.masked.p, r.unmasked.p, h, r.n, s)  # noqa: E731
-    key = ("sent_verdict", about["source"], about["seed"], tuple(r.words), tuple(r.padded))
+    seen, h = screen.current(), r.masked.trace.h[1:]
+    stacked = seen.size_class == "phone"
+    ticks = fig.word_ticks(r.words, fig.verdict_step_px(seen.main, len(r.padded)))
+    build = lambda s: fig.verdict_figure(  # noqa: E731
+        labels(r), r.masked.p, r.unmasked.p, h, r.n, s, stacked, ticks
+    )
+    key = ("sent_verdict", about["source"], about["seed"], tuple(r.words), r.padded.tobytes(),
+           stacked, ticks)  # fmt: skip
     alt = fig.verdict_alt(labels(r), r.masked.p, r.unmasked.p, r.n, t)
-    show_animated(key, build, t, "sent_verdict", alt=alt)
+    # a projector: all of it on one screen; a phone: the words' rows set the height
+    height = None if stacked else main_figure_height(seen, fig.VERDICT_HEIGHT)
+    show_animated(key, build, t, "sent_verdict", height, alt=alt)
     st.caption(f"After word {t} ({r.words[t - 1]!r}) the model says {r.masked.p[t - 1]:.1%} "
                f"positive. White line: the verdict after every word, held on the padding (grey "
                f"band) by the mask; pink dashed line: the same model reading the pads as if they "
@@ -184,7 +196,8 @@ def contributions_chart(r: Review) -> None:
     """Occlusion and gradient x input for each word read."""
     occ, gxi = r.parts["occlusion"], r.parts["grad_x_input"]
     alt = fig.contributions_alt(r.words, occ, gxi)
-    show_figure(fig.contributions_figure(r.words, occ, gxi), key="sent_parts", alt=alt)
+    stacked = screen.current().size_class == "phone"
+    show_figure(fig.contributions_figure(r.words, occ, gxi, stacked), key="sent_parts", alt=alt)
     k, g = int(np.argmax(np.abs(occ))), int(np.argmax(np.abs(gxi)))
     st.caption(
         f"Removing {r.words[k]!r} moves the verdict most ({-100 * occ[k]:+.1f} points); "
@@ -195,26 +208,32 @@ def contributions_chart(r: Review) -> None:
     )
 
 
-def embedding_charts(m: sentiment.Model, r: Review) -> None:
+def embedding_charts(m: sentiment.Model, about: dict, r: Review) -> None:
     """The review's embedding vectors and the whole vocabulary in 2-D."""
     alt = fig.embedding_alt(r.words, m.E[r.ids])
-    show_figure(fig.embedding_figure(r.words, m.E[r.ids]), key="sent_vectors", alt=alt)
-    coords, share = _projection(m)
-    verdicts = _word_verdicts(m)
+    step = (screen.current().main - fig.EMBEDDING_LEFT_RIGHT) / r.n  # px a column
+    ticks = fig.word_ticks(r.words, step)
+    show_figure(fig.embedding_figure(r.words, m.E[r.ids], ticks), key="sent_vectors", alt=alt)
+    coords, share = _projection(about["source"], about["seed"], m)
+    verdicts = _word_verdicts(about["source"], about["seed"], m)
     shown = (coords, list(m.vocab[2:]), verdicts, share, set(r.words))
-    show_figure(
-        fig.projection_figure(*shown), key="sent_projection", alt=fig.projection_alt(*shown)
-    )
+    width = screen.current().main - fig.PROJECTION_SIDES  # px of its plot
+    show_figure(fig.projection_figure(*shown, width), key="sent_projection",
+                alt=fig.projection_alt(*shown))  # fmt: skip
 
 
-@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={sentiment.Model: id})
-def _projection(m: sentiment.Model):
-    return sentiment.projection(m)
+# the model's figures, cached by where its weights came from (shipped, or trained live from a
+# seed: the same seed trains the same weights), as the review's reading is
 
 
-@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={sentiment.Model: id})
-def _word_verdicts(m: sentiment.Model) -> np.ndarray:
-    return sentiment.word_verdicts(m)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _projection(source: str, seed: int, _m: sentiment.Model):
+    return sentiment.projection(_m)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _word_verdicts(source: str, seed: int, _m: sentiment.Model) -> np.ndarray:
+    return sentiment.word_verdicts(_m)
 
 
 def train_panel(about: dict) -> None:
