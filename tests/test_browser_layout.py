@@ -30,23 +30,7 @@ MIN_TEXT_PX = 14
 MIN_TITLE_PX = 18  # axis titles
 # what is still wrong, said plainly: (page, size) -> {check: why}; these cases are expected to
 # fail (xfail) until fixed, and are listed in the closing note
-KNOWN: dict[tuple[str, str], dict[str, str]] = {
-    # pages 7-9, measured when they joined this test (issue #9): not fixed yet
-    ("Bidirectional_RNN", "phone"): {
-        "inside": "the o_t annotation is wider than a phone's chart",
-        "overlap": "the character ticks run together; the o_t annotation sits on a row title",
-    },
-    **{
-        ("Sequence_to_sequence", size): {
-            "overlap": "the length chart's legend sits on its axis title",
-        }
-        for size in ("projector", "projector-1024")
-    },
-    ("Sequence_to_sequence", "phone"): {
-        "fits": "the main figure starts at y = 689 (digits, time cursor and unit stacked above)",
-        "overlap": "the decoder step ticks run together",
-    },
-}
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}  # none left
 
 # every visible text element of every chart in the main column: its box, size, role and chart
 TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]

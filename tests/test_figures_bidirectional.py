@@ -57,6 +57,25 @@ def test_chains_figure_size_grows_linearly_in_T(T):
     assert size / T < 1.3 * small / 15
 
 
-def test_long_strings_label_every_second_character():
-    spec = chains(reading("ab" * 20), 1)
-    assert len(theme.pack(spec)["layout"]["xaxis3"]["ticktext"]) == 20
+@pytest.mark.parametrize(
+    "T, plot_px, every", [(24, 900, 1), (40, 600, 2), (24, 268, 2), (60, 268, 4)]
+)
+def test_narrow_steps_label_every_kth_character_each_with_room(T, plot_px, every):
+    assert fig.char_stride(T, plot_px) == every
+    assert plot_px / T * every >= fig.CHAR_PX  # each label's room along the axis
+    r = reading("ab" * (T // 2))
+    bt = r.runs["bi"]
+    spec = fig.two_chains(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, 1, every=every)
+    assert len(theme.pack(spec)["layout"]["xaxis3"]["ticktext"]) == -(-T // every)
+
+
+def test_a_phone_draws_o_t_across_the_width_under_the_chains():
+    r = reading("ab) cdef")
+    bt = r.runs["bi"]
+    spec = fig.two_chains(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, 3, stacked=True)
+    lay = spec["layout"]
+    assert lay["xaxis"]["domain"] == [0.0, 1.0] and lay["xaxis4"]["domain"] == [0.0, 1.0]
+    assert lay["yaxis4"]["domain"][1] < lay["yaxis3"]["domain"][0]  # the bars' row is lowest
+    bars = spec["data"][5]
+    assert bars["orientation"] == "v"
+    np.testing.assert_allclose(array(bars["y"]), np.r_[bt.h_fwd[2], bt.h_bwd[2]], atol=1e-6)

@@ -11,6 +11,8 @@ References: Schuster & Paliwal 1997; Graves & Schmidhuber 2005.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from explainer.figures import theme
@@ -25,6 +27,10 @@ MAIN_X = [0.0, 0.76]
 BARS_X = [0.84, 1.0]
 ROWS = theme.stacked([1.1, 1, 1], 0.1)  # beliefs, forward states, backward states
 CHAINS_HEIGHT = 600  # px, on a laptop (a projector gets screens.main_figure_height)
+# a phone: the three rows across the width, o_t's bars in a row of their own under them
+STACKED_ROWS = theme.stacked([1.1, 1, 1, 0.9], 0.11)
+STACKED_HEIGHT = 860
+CHAR_PX = 16  # px a character label needs along the axis: narrower steps label every k-th
 
 
 def shown(chars: list[str]) -> list[str]:
@@ -41,30 +47,51 @@ def _outlines(t: int) -> list[dict]:
     ]  # fmt: skip
 
 
-def _bars(o_t: np.ndarray, H: int) -> dict:
+def char_stride(T: int, plot_px: float) -> int:
+    """Label every k-th character of T along a plot ``plot_px`` wide, k so that each label
+    has CHAR_PX."""
+    return max(1, math.ceil(CHAR_PX * T / max(plot_px, 1.0)))
+
+
+def _bars(o_t: np.ndarray, H: int, stacked: bool) -> dict:
+    """o_t's 2H values: bars down the side (the forward half on top), or across (stacked)."""
+    units, values = np.arange(2 * H), theme.f32(o_t)
     return dict(
-        type="bar", orientation="h", x=theme.f32(o_t), y=np.arange(2 * H), xaxis="x4",
-        yaxis="y4", marker=dict(color=[FWD] * H + [BWD] * H), showlegend=False,
-        hovertemplate="%{x:.3f}<extra></extra>",
+        type="bar", orientation="v" if stacked else "h", x=units if stacked else values,
+        y=values if stacked else units, xaxis="x4", yaxis="y4",
+        marker=dict(color=[FWD] * H + [BWD] * H), showlegend=False,
+        hovertemplate=f"%{{{'y' if stacked else 'x'}:.3f}}<extra></extra>",
     )  # fmt: skip
 
 
-def _axes(chars: list[str], H: int) -> dict:
+def _axes(chars: list[str], H: int, stacked: bool, every: int) -> dict:
     T = len(chars)
+    rows, main_x = (STACKED_ROWS, [0.0, 1.0]) if stacked else (ROWS, MAIN_X)
     layout = {}
-    for row, dom in enumerate(ROWS, 1):
+    for row, dom in enumerate(rows[:3], 1):
         layout[theme.axis_key("x", row)] = dict(
-            anchor=theme.axis_ref("y", row), domain=MAIN_X, range=[0.5, T + 0.5],
+            anchor=theme.axis_ref("y", row), domain=main_x, range=[0.5, T + 0.5],
             **({} if row == 3 else dict(matches="x3", showticklabels=False)),
         )  # fmt: skip
         layout[theme.axis_key("y", row)] = dict(anchor=theme.axis_ref("x", row), domain=dom)
-    # the characters are the axis: no title, which would sit on the player below
-    layout["xaxis3"].update(tickvals=np.arange(1, T + 1), ticktext=shown(chars), tickangle=0)
-    if T > 30:  # keep the characters readable: every second one labelled
-        layout["xaxis3"].update(tickvals=np.arange(1, T + 1, 2), ticktext=shown(chars[::2]))
+    # the characters are the axis (every k-th where steps are narrow): no title, which would
+    # sit on the player below
+    layout["xaxis3"].update(tickvals=np.arange(1, T + 1, every), ticktext=shown(chars[::every]),
+                            tickangle=0)  # fmt: skip
     layout["yaxis"].update(range=[-0.08, 1.08], tickvals=[0, 0.5, 1], title=dict(text="P"))
     for row in (2, 3):
         layout[theme.axis_key("y", row)].update(range=[-0.5, H - 0.5], title=dict(text="unit"))
+    if stacked:  # o_t across the width: the forward half, then the backward one
+        layout["xaxis4"] = dict(
+            anchor="y4",
+            domain=main_x,
+            range=[-0.6, 2 * H - 0.4],
+            tickvals=[(H - 1) / 2, H + (H - 1) / 2],
+            ticktext=["h→", "h←"],
+        )
+        layout["yaxis4"] = dict(anchor="x4", domain=rows[3], range=[-1.05, 1.05],
+                                tickvals=[-1, 0, 1])  # fmt: skip
+        return layout
     layout["xaxis4"] = dict(anchor="y4", domain=BARS_X, range=[-1.05, 1.05], tickvals=[-1, 0, 1])
     # one label per half: the forward units above, the backward ones below
     layout["yaxis4"] = dict(
@@ -75,10 +102,19 @@ def _axes(chars: list[str], H: int) -> dict:
 
 
 def two_chains(
-    chars: list[str], h_fwd: np.ndarray, h_bwd: np.ndarray, beliefs: dict, truth, t: int
+    chars: list[str],
+    h_fwd: np.ndarray,
+    h_bwd: np.ndarray,
+    beliefs: dict,
+    truth,
+    t: int,
+    stacked: bool = False,
+    every: int = 1,
 ) -> dict:
     """The chains over ``chars`` (T,), states (T, H) each, ``beliefs`` {"uni", "bi"} (T,) and
-    the true tags (T,), opened at step t (1-based), with one frame per step."""
+    the true tags (T,), opened at step t (1-based), with one frame per step; every ``every``-th
+    character labelled (``char_stride``). ``stacked`` (a phone): the chains across the whole
+    width and o_t's bars in a row under them."""
     T, H = h_fwd.shape
     steps = np.arange(1, T + 1)
     heat = dict(type="heatmap", x=steps, y=np.arange(H), coloraxis="coloraxis")
@@ -96,30 +132,32 @@ def two_chains(
          "hovertemplate": "t = %{x}, unit %{y}: %{z:.3f}<extra>forward →</extra>"},
         {**heat, "z": theme.f32(h_bwd.T), "xaxis": "x3", "yaxis": "y3", "name": "backward",
          "hovertemplate": "t = %{x}, unit %{y}: %{z:.3f}<extra>backward ←</extra>"},
-        _bars(np.concatenate([h_fwd[t - 1], h_bwd[t - 1]]), H),
+        _bars(np.concatenate([h_fwd[t - 1], h_bwd[t - 1]]), H, stacked),
     ]  # fmt: skip
+    rows, main_x = (STACKED_ROWS, [0.0, 1.0]) if stacked else (ROWS, MAIN_X)
+    bars_title = (main_x, rows[3][1]) if stacked else (BARS_X, ROWS[1][1])
     titles = [
-        theme.panel_title("P(a ')' comes later)", MAIN_X, ROWS[0][1]),
+        theme.panel_title("P(a ')' comes later)", main_x, rows[0][1]),
         theme.panel_title("→ forward h→<sub>t</sub>: read x<sub>1</sub>…x<sub>t</sub>",
-                          MAIN_X, ROWS[1][1], color=FWD),
+                          main_x, rows[1][1], color=FWD),
         theme.panel_title("← backward h←<sub>t</sub>: read x<sub>T</sub>…x<sub>t</sub>",
-                          MAIN_X, ROWS[2][1], color=BWD),
-        theme.panel_title("o<sub>t</sub> = [h→<sub>t</sub> ; h←<sub>t</sub>]", BARS_X,
-                          ROWS[1][1]),
+                          main_x, rows[2][1], color=BWD),
+        theme.panel_title("o<sub>t</sub> = [h→<sub>t</sub> ; h←<sub>t</sub>]", *bars_title),
     ]  # fmt: skip
+    legend = dict(x=BARS_X[0] - 0.04, y=0.99, yref="container", yanchor="top", xanchor="left",
+                  font=dict(size=14))  # fmt: skip
     layout = dict(
-        **_axes(chars, H),
+        **_axes(chars, H, stacked, every),
         coloraxis=dict(colorscale=theme.DIVERGING, cmin=-1, cmax=1, showscale=False),
         # the legend in the free top-right corner, from the figure's top edge (a short
         # projector figure leaves no room under it for the o_t title otherwise)
-        legend=dict(x=BARS_X[0] - 0.04, y=0.99, yref="container", yanchor="top",
-                    xanchor="left", font=dict(size=14)),
-        annotations=titles, shapes=_outlines(t), height=CHAINS_HEIGHT,
-        margin=dict(t=50, b=140, l=70),
+        legend=legend, annotations=titles, shapes=_outlines(t),
+        height=STACKED_HEIGHT if stacked else CHAINS_HEIGHT,
+        margin=dict(t=50, b=140, l=70, r=20) if stacked else dict(t=50, b=140, l=70),
         **theme.player([str(s) for s in steps], active=t - 1, redraw=True),
     )  # fmt: skip
     frames = [
-        dict(name=str(s), data=[_bars(np.concatenate([h_fwd[s - 1], h_bwd[s - 1]]), H)],
+        dict(name=str(s), data=[_bars(np.concatenate([h_fwd[s - 1], h_bwd[s - 1]]), H, stacked)],
              traces=[5], layout=dict(shapes=[dict(x0=s - 0.5, x1=s + 0.5)] * 3))
         for s in steps
     ]  # fmt: skip
@@ -157,8 +195,9 @@ def _reach_y(R: np.ndarray, t: int) -> np.ndarray:
     return np.where(row > 0, row, np.nan)
 
 
-def reach_figure(reach: dict, chars: list[str], t: int) -> dict:
-    """``||do_t/dx_s||`` for every s at step t (one frame per t) of both taggers, log axis."""
+def reach_figure(reach: dict, chars: list[str], t: int, every: int = 1) -> dict:
+    """``||do_t/dx_s||`` for every s at step t (one frame per t) of both taggers, log axis;
+    every ``every``-th character labelled (``char_stride``)."""
     T = len(chars)
     s = np.arange(1, T + 1)
     finite = np.concatenate([R[R > 0] for R in reach.values()])
@@ -177,7 +216,7 @@ def reach_figure(reach: dict, chars: list[str], t: int) -> dict:
         return [dict(type="line", x0=t, x1=t, y0=0, y1=1, xref="x", yref="y domain",
                      line=dict(color=CURSOR, width=2, dash="dot"))]  # fmt: skip
 
-    ticks = dict(tickvals=s, ticktext=shown(chars)) if T <= 30 else {}
+    ticks = dict(tickvals=s[::every], ticktext=shown(chars[::every]), tickangle=0)
     layout = dict(
         title=dict(text="How far does the output at t reach? ‖∂o<sub>t</sub>/∂x<sub>s</sub>‖"),
         # the characters are the axis: no title, which would sit on the player below

@@ -183,10 +183,12 @@ def _layout(n: int, S: int, H: int, kind: str) -> dict:
                 **axes)  # fmt: skip
 
 
-def teacher_free_figure(tf, free, digits: np.ndarray, t_dec: int | None) -> dict:
+def teacher_free_figure(tf, free, digits: np.ndarray, t_dec: int | None,
+                        stacked: bool = False) -> dict:  # fmt: skip
     """Two rows over the decoder's steps: fed the true previous token (teacher forcing) and fed
     its own previous guess (free running). Colour: the probability it gives the right token;
-    text: what it read and what it wrote. ``t_dec`` (1-based) is outlined."""
+    text: what it read and what it wrote. ``t_dec`` (1-based) is outlined. ``stacked`` (a
+    phone): the two as columns, the steps down the page, so each cell's text has room."""
     tgt = reversal.target(digits)
     S = len(tgt)
     z = np.full((2, S), np.nan)
@@ -199,25 +201,44 @@ def teacher_free_figure(tf, free, digits: np.ndarray, t_dec: int | None) -> dict
             mark = "✓" if run.written[s] == tgt[s] else "✗"
             text[row][s] = f"{fed}→{wrote} {mark}"
     xs = list(range(1, S + 1))
+    runs = ["teacher forcing:<br>fed the true token", "free running:<br>fed its own guess"]
+    steps = dict(title=dict(text="decoder step", font={**MUTED, "size": 18}), tickvals=xs,
+                 showgrid=False, tickfont=MUTED, range=[0.5, S + 0.5])  # fmt: skip
+    which = dict(tickvals=[1, 0], ticktext=runs, tickfont=dict(size=15), range=[-0.5, 1.5],
+                 showgrid=False)  # fmt: skip
+    heat = dict(type="heatmap", colorscale=RIGHT_SCALE, zmin=0, zmax=1,
+                texttemplate="%{text}", textfont=dict(size=15, color=theme.BACKGROUND),
+                colorbar=dict(title=dict(text="p(right)", side="top"), tickformat=".0%",
+                              thickness=12, tickfont=dict(size=14)))  # fmt: skip
+    if stacked:
+        data = [dict(heat, z=theme.f32(z.T), x=[1, 0], y=xs, text=np.array(text).T.tolist(),
+                     hovertemplate="step %{y}: %{text}<br>p(right token) = %{z:.1%}"
+                                   "<extra></extra>")]  # fmt: skip
+        data[0]["colorbar"] = dict(data[0]["colorbar"], orientation="h", y=-0.02,
+                                   yanchor="top", len=0.8)  # fmt: skip
+        if t_dec is not None:
+            data.append(dict(PLAIN, **_box(-0.5, 1.5, t_dec - 0.5, t_dec + 0.5), mode="lines",
+                             line=dict(color=HIGHLIGHT, width=3)))  # fmt: skip
+        layout = dict(
+            height=140 + 40 * S, margin=dict(l=70, r=10, t=60, b=90),
+            xaxis=dict(which, side="top", range=[1.5, -0.5]),
+            yaxis=dict(steps, autorange=None, range=[S + 0.5, 0.5]),
+        )  # fmt: skip
+        return theme.figure(data, layout)
     data = [
-        dict(type="heatmap", z=theme.f32(z), x=xs, y=[1, 0], colorscale=RIGHT_SCALE,
-             zmin=0, zmax=1, text=text, texttemplate="%{text}",
-             textfont=dict(size=15, color=theme.BACKGROUND),
-             colorbar=dict(title=dict(text="p(right)", side="top"), tickformat=".0%",
-                           thickness=12, tickfont=dict(size=14)),
-             hovertemplate="step %{x}: %{text}<br>p(right token) = %{z:.1%}<extra></extra>"),
-    ]  # fmt: skip
+        dict(
+            heat,
+            z=theme.f32(z),
+            x=xs,
+            y=[1, 0],
+            text=text,
+            hovertemplate="step %{x}: %{text}<br>p(right token) = %{z:.1%}<extra></extra>",
+        )
+    ]
     if t_dec is not None:
         data.append(dict(PLAIN, **_box(t_dec - 0.5, t_dec + 0.5, -0.5, 1.5), mode="lines",
                          line=dict(color=HIGHLIGHT, width=3)))  # fmt: skip
-    layout = dict(
-        height=250, margin=dict(l=210, r=30, t=20, b=60),
-        xaxis=dict(title=dict(text="decoder step", font={**MUTED, "size": 18}), tickvals=xs,
-                   showgrid=False, tickfont=MUTED, range=[0.5, S + 0.5]),
-        yaxis=dict(tickvals=[1, 0], ticktext=["teacher forcing:<br>fed the true token",
-                                              "free running:<br>fed its own guess"],
-                   tickfont=dict(size=15), range=[-0.5, 1.5], showgrid=False),
-    )  # fmt: skip
+    layout = dict(height=250, margin=dict(l=210, r=30, t=20, b=60), xaxis=steps, yaxis=which)
     return theme.figure(data, layout)
 
 
@@ -250,26 +271,18 @@ def length_figure(scores: dict, max_len: int, n_now: int | None = None) -> dict:
             layer="below",
         )
     ]
-    annotations = [
-        dict(
-            text="trained lengths",
-            x=(max_len + 1) / 2,
-            y=1.0,
-            xref="x",
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            font=MUTED,
-        )
-    ]
+    # at the band's foot: within the trained lengths the lines run high
+    annotations = [dict(text="trained lengths", x=(max_len + 1) / 2, y=0.02, xref="x",
+                        yref="paper", yanchor="bottom", showarrow=False, font=MUTED)]  # fmt: skip
     if n_now is not None:
         shapes.append(dict(type="line", xref="x", yref="paper", x0=n_now, x1=n_now, y0=0, y1=1,
                            line=dict(color=HIGHLIGHT, width=2, dash="dot")))  # fmt: skip
     layout = dict(
-        height=400, margin=dict(l=70, r=20, t=40, b=60), shapes=shapes, annotations=annotations,
+        height=470, margin=dict(l=70, r=20, t=110, b=60), shapes=shapes, annotations=annotations,
         xaxis=dict(title=dict(text="input length n (digits)"), tickvals=x, showgrid=False),
         yaxis=dict(title=dict(text="% right"), range=[-3, 103]),
-        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
+        # one entry a row above the plot: under it, it sat on the x axis's title
+        legend=dict(orientation="v", x=0, y=1, yref="container", yanchor="top"),
     )  # fmt: skip
     return theme.figure(data, layout)
 
@@ -287,13 +300,14 @@ def hidden_sweep_figure(sweep: dict) -> dict:
     ]  # fmt: skip
     max_len = sweep["config"]["max_len"]
     layout = dict(
-        height=400, margin=dict(l=70, r=20, t=40, b=60),
+        height=430, margin=dict(l=70, r=20, t=70, b=60),
         shapes=[dict(type="rect", xref="x", yref="paper", x0=0.5, x1=max_len + 0.5, y0=0, y1=1,
                      fillcolor="rgba(255,255,255,0.06)", line=dict(width=0), layer="below")],
         xaxis=dict(title=dict(text="input length n (digits)"), showgrid=False,
                    tickvals=sweep["results"][0]["length"]),
         yaxis=dict(title=dict(text="% whole strings right"), range=[-3, 103]),
-        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
+        # above the plot: under it, it sat on the x axis's title
+        legend=dict(orientation="h", x=0, y=1, yref="container", yanchor="top"),
     )  # fmt: skip
     return theme.figure(data, layout)
 

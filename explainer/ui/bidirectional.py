@@ -76,11 +76,18 @@ def _key(r: future.Reading, about: dict, name: str) -> tuple:
 
 def chains_chart(r: future.Reading, about: dict, t: int) -> None:
     """Both chains, the beliefs and o_t at step t, moved by one player."""
-    bt = r.runs["bi"]
-    build = lambda s: fig.two_chains(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, s)  # noqa: E731
+    bt, seen = r.runs["bi"], screen.current()
+    stacked = seen.size_class == "phone"
+    plot_px = (seen.main - 90) * (1.0 if stacked else fig.MAIN_X[1])
+    every = fig.char_stride(len(r.chars), plot_px)
+    build = lambda s: fig.two_chains(  # noqa: E731
+        r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, s, stacked, every
+    )
     alt = fig.two_chains_alt(r.chars, bt.h_fwd, bt.h_bwd, r.beliefs, r.truth, t)
-    height = main_figure_height(screen.current(), fig.CHAINS_HEIGHT)  # a projector: all of it
-    show_animated(_key(r, about, "bi_chains"), build, t, "bi_chains", height, alt=alt)
+    # a projector: all of it on one screen; a phone scrolls, its taller figure at full height
+    height = None if stacked else main_figure_height(seen, fig.CHAINS_HEIGHT)
+    key = (*_key(r, about, "bi_chains"), stacked, every)
+    show_animated(key, build, t, "bi_chains", height, alt=alt)
     truth = "yes" if r.truth[t - 1] else "no"
     st.caption(
         f"Step t = {t}, character {r.chars[t - 1]!r}: a ')' comes later? **{truth}**. The one-way "
@@ -187,9 +194,10 @@ def _train(cfg: bitrain.FutureConfig) -> None:
 
 def reach_chart(r: future.Reading, about: dict, t: int) -> None:
     """||do_t/dx_s|| over s at step t for both taggers, moved by its own player."""
-    build = lambda s: fig.reach_figure(r.reach, r.chars, s)  # noqa: E731
+    every = fig.char_stride(len(r.chars), screen.current().main - 100)  # px of its plot
+    build = lambda s: fig.reach_figure(r.reach, r.chars, s, every)  # noqa: E731
     alt = fig.reach_alt(r.reach, r.chars, t)
-    show_animated(_key(r, about, "bi_reach"), build, t, "bi_reach", alt=alt)
+    show_animated((*_key(r, about, "bi_reach"), every), build, t, "bi_reach", alt=alt)
     T = len(r.ids)
     seen = {k: int(np.sum(r.reach[k][t - 1] > 0)) for k in r.reach}
     far = r.reach["bi"][t - 1]

@@ -89,7 +89,8 @@ CSS = """
 }
 @media (max-width: 639px) {
   [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 4rem; }
-  [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+  /* most titles on one line, the figure higher up */
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }
   /* columns stacked on a phone sit one normal gap apart, not a wide layout's column gap (the
      time cursor and the unit picker were 85 px apart, pushing the figure down) */
   [data-testid="stMain"] [data-testid="stHorizontalBlock"] { row-gap: 1rem !important; }

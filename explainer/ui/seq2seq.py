@@ -306,10 +306,9 @@ def step_equations(m: Model, free, digits: np.ndarray, t: int, j: int, live) -> 
 def teacher_vs_free(tf, free, digits: np.ndarray, t: int) -> None:
     n = len(digits)
     t_dec = t - n if t > n else None
-    fig, alt = (
-        figures.teacher_free_figure(tf, free, digits, t_dec),
-        figures.teacher_free_alt(tf, free, digits),
-    )
+    phone = screen.current().size_class == "phone"  # the steps down the page
+    fig = figures.teacher_free_figure(tf, free, digits, t_dec, phone)
+    alt = figures.teacher_free_alt(tf, free, digits)
     show_figure(fig, key="s2s_tf", alt=alt)
     st.markdown(seq2seq_story.exposure(tf, free, digits))
 
