@@ -25,13 +25,18 @@ TABLE = "Numbers as a table: "
 
 @pytest.mark.app
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_every_chart_has_a_description_and_a_table(page):
+def test_every_chart_has_a_description_and_a_table_built_when_opened(page):
     at = with_charts(AppTest.from_file(str(page), default_timeout=60).run(), page)
     assert not at.exception
     charts = at.get("plotly_chart")
     assert charts
     tables = [e for e in at.expander if e.label.startswith(TABLE)]
     assert len(tables) == len(charts)
+    assert all(t.dataframe == [] for t in tables)  # built only when opened
+    for table in tables:  # a student opens them all
+        at.session_state[table.key] = True
+    at = at.run()
+    tables = [e for e in at.expander if e.label.startswith(TABLE)]
     for chart, table in zip(charts, tables, strict=True):
         assert len(chart.proto.alt) > 40 and any(c.isdigit() for c in chart.proto.alt)
         assert json.loads(chart.proto.config)["modeBarButtons"] == [MODEBAR]

@@ -198,5 +198,10 @@ def _send(spec: dict, key: str, alt: Alt) -> None:
         key = f"{key}_phone"
     fig = theme.from_spec(present.restyle(spec))
     st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch", alt=alt.text)
-    with st.expander(f"Numbers as a table: {alt.name}", icon=":material/table_view:"):
-        st.dataframe(pa.table(alt.table), hide_index=True, alt=f"Numbers of the chart: {alt.name}")
+    # the table is built when its expander opens (a rerun): a page sends no table nobody reads
+    label = f"Numbers as a table: {alt.name}"
+    with st.expander(label, icon=":material/table_view:", key=f"{key}_table",
+                     on_change="rerun") as numbers:  # fmt: skip
+        if numbers.open:
+            st.dataframe(pa.table(alt.table), hide_index=True,
+                         alt=f"Numbers of the chart: {alt.name}")  # fmt: skip
