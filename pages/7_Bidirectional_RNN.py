@@ -42,16 +42,18 @@ TRY = [
 ]
 
 ui.page_header("Bidirectional RNN")  # the introduction goes under the figure
-cell, ids = bidi.controls()
+figure = st.container()  # first on the screen, drawn once the string is read
+cell, ids = bidi.controls()  # in the sidebar; on a phone, the string under the figure
 models, about = bidi.taggers(cell)
 reading = bidi.reading(cell, ids, models, about)
 
-step_col, unit_col = st.columns([5, 2], gap="large")
-with step_col:
-    t = ui.time_cursor(len(ids))
-with unit_col:
-    j = ui.unit_picker(models["bi"].hidden_size)
-bidi.chains_chart(reading, about, t)
+with figure:
+    step_col, unit_col = st.columns([5, 2], gap="large")
+    with step_col:
+        t = ui.time_cursor(len(ids))
+    with unit_col:
+        j = ui.unit_picker(models["bi"].hidden_size)
+    bidi.chains_chart(reading, about, t)
 ui.explain(INTRO)
 ui.explain(EXPLAIN)
 bidi.equations(models, reading, t, j)

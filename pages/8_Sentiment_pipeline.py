@@ -8,7 +8,8 @@ from explainer.ui import sentiment as sent
 INTRO = (
     "The classic first LSTM project: read a movie review and say whether it is positive. "
     "Follow one review through every stage: **tokenise → ids → pad → embed → LSTM → "
-    "sigmoid**, and watch the verdict form **word by word**. Type your own review in the sidebar."
+    "sigmoid**, and watch the verdict form **word by word**. Type your own review (in the "
+    "sidebar; on a phone, under the chart)."
 )
 MASKING = """
 **Why a mask.** Reviews have different lengths, but a batch needs one length L: short reviews
@@ -35,15 +36,17 @@ TRY = [
 
 ui.page_header("Sentiment pipeline, word by word")  # the introduction goes under the figure
 model, about = sent.model()
-text, length = sent.review_input()
+figure = st.container()  # first on the screen, drawn once the review is read
+text, length = sent.review_input()  # in the sidebar; on a phone, under the figure
 review = sent.read_review(model, about, text, length)
 
-step_col, unit_col = st.columns([5, 2], gap="large")
-with step_col:
-    t = ui.time_cursor(review.n, "Word t")
-with unit_col:
-    j = ui.unit_picker(model.lstm.hidden_size)
-sent.verdict_chart(review, about, t)
+with figure:
+    step_col, unit_col = st.columns([5, 2], gap="large")
+    with step_col:
+        t = ui.time_cursor(review.n, "Word t")
+    with unit_col:
+        j = ui.unit_picker(model.lstm.hidden_size)
+    sent.verdict_chart(review, about, t)
 sent.verdict_line(review)
 ui.explain(INTRO)
 sent.step_equations(model, review, t, j)

@@ -144,3 +144,25 @@ def test_training_live_swaps_the_model_for_this_session():
 def test_trained_model_classifies_the_six_reviews_with_pinned_seed():
     r = senttrain.train(senttrain.SentimentConfig(seed=0))
     assert r["six"] == 1.0 and r["held_out"] >= 0.7
+
+
+def test_a_phone_keeps_the_review_box_on_the_page_under_the_chart():
+    """A phone's sidebar covers its screen: the review box is in the main column there, after
+    the chart (the figure first); elsewhere it is in the sidebar."""
+    for screen, in_sidebar in ((dict(width=390, height=844, main=366), False), (None, True)):
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+        if screen:
+            at.session_state["_viewport"] = screen
+        at.run()
+        assert not at.exception
+        assert (len(at.sidebar.text_area) == 1) is in_sidebar
+        assert [a.label for a in at.text_area] == ["Your review"]
+        if not in_sidebar:  # in the main column after the figure: the chart is drawn first
+            main = [getattr(e, "type", "") for e in _depth_first(at.main)]
+            assert main.index("plotly_chart") < main.index("text_area")
+
+
+def _depth_first(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _depth_first(child)

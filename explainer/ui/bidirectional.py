@@ -16,7 +16,7 @@ from explainer.figures.theme import CELL_NAMES
 from explainer.ui import screen
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
-from explainer.ui.view import BOUND
+from explainer.ui.view import BOUND, input_place
 
 LIVE = "bi_live"  # this session's own trained pairs, by cell
 WAIT_SECONDS = 60  # how long a click waits for the queue before giving up
@@ -31,7 +31,7 @@ def controls() -> tuple[str, np.ndarray]:
     # a bound select writes its displayed option into the URL: the options are the kinds
     names = ", ".join(f"{k}: {n}" for k, n in CELL_NAMES.items())
     cell = st.sidebar.selectbox("Cell", KINDS, index=2, key="cell", help=names, **BOUND)
-    text = st.sidebar.text_input(
+    text = input_place().text_input(  # the sidebar, or on a phone here
         "String to tag", future.DEFAULT_TEXT, key="string", max_chars=400, **BOUND,
         help=f"Letters, spaces and ')'; up to {future.MAX_LEN} characters are read.",
     )  # fmt: skip

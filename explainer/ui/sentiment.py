@@ -15,7 +15,7 @@ from explainer.figures.screens import main_figure_height
 from explainer.ui import screen
 from explainer.ui.panels import show_animated, show_figure
 from explainer.ui.train import queue
-from explainer.ui.view import BOUND
+from explainer.ui.view import BOUND, input_place
 
 LIVE = "sent_live"  # this student's own trained model
 WAIT_SECONDS = 60
@@ -56,8 +56,9 @@ def _load_six() -> None:
 
 
 def review_input() -> tuple[str, int]:
-    """The review (typed, or one of the six) and the padded length, both in the URL."""
-    with st.sidebar:
+    """The review (typed, or one of the six) and the padded length, both in the URL: in the
+    sidebar, or on a phone where this is called."""
+    with input_place():
         st.selectbox("Load one of the six reviews", [f"review {k}" for k in range(1, 7)],
                      index=None, placeholder="pick one…", key="sent_pick",
                      on_change=_load_six)  # fmt: skip

@@ -6,7 +6,7 @@ import streamlit as st
 
 from explainer.config import RunConfig
 from explainer.scene import Scene
-from explainer.ui import links, player
+from explainer.ui import links, player, screen
 from explainer.ui.cache import cached_scene
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -24,6 +24,12 @@ def scene_or_stop(cfg: RunConfig) -> Scene:
     for note in scene.seq.notices:
         st.info(f"Note: {note}.", icon=":material/content_cut:")
     return scene
+
+
+def input_place():
+    """Where a page's own input goes: the sidebar; on a phone, the main column where it is
+    drawn (a phone's sidebar covers its screen, so the control used most stays on the page)."""
+    return st.container() if screen.current().size_class == "phone" else st.sidebar
 
 
 def _bounded(key: str, lo: int, hi: int, default: int) -> int:
