@@ -30,7 +30,14 @@ MIN_TEXT_PX = 14
 MIN_TITLE_PX = 18  # axis titles
 # what is still wrong, said plainly: (page, size) -> {check: why}; these cases are expected to
 # fail (xfail) until fixed, and are listed in the closing note
-KNOWN: dict[tuple[str, str], dict[str, str]] = {}  # none left
+KNOWN: dict[tuple[str, str], dict[str, str]] = {
+    # found when this test began to read the ticks of every subplot's axis (it read only the
+    # first x and y axes before): the characters under a phone's heatmaps
+    **{
+        (page, "phone"): {"overlap": "the heatmap's character ticks run together on a phone"}
+        for page in ("Unrolled_RNN", "LSTM_gates", "GRU_gates")
+    },
+}
 
 # every visible text element of every chart in the main column: its box, size, role and chart
 TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
@@ -44,7 +51,10 @@ TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotl
     }).map(t => {
       const r = t.getBoundingClientRect();
       const axis = t.closest('[class*="axis"]') || t.parentNode;
-      const role = t.closest('.xtick, .ytick') ? 'tick:' + axis.getAttribute('class')
+      // a tick of any axis: plotly's group is "xtick", "ytick", or "x2tick", "y3tick" ... on
+      // the subplots' axes
+      const tick = /(^| )[xy][0-9]*tick( |$)/.test(t.parentNode.getAttribute('class') || '');
+      const role = tick ? 'tick:' + t.parentNode.getAttribute('class')
         : t.closest('.g-gtitle, .gtitle') ? 'title'
         : t.classList.contains('xtitle') || t.classList.contains('ytitle') ? 'axis-title'
         : t.closest('.legend') ? 'legend'
