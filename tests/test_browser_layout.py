@@ -30,14 +30,7 @@ MIN_TEXT_PX = 14
 MIN_TITLE_PX = 18  # axis titles
 # what is still wrong, said plainly: (page, size) -> {check: why}; these cases are expected to
 # fail (xfail) until fixed, and are listed in the closing note
-KNOWN: dict[tuple[str, str], dict[str, str]] = {
-    # found when this test began to read the ticks of every subplot's axis (it read only the
-    # first x and y axes before): the characters under a phone's heatmaps
-    **{
-        (page, "phone"): {"overlap": "the heatmap's character ticks run together on a phone"}
-        for page in ("Unrolled_RNN", "LSTM_gates", "GRU_gates")
-    },
-}
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}  # none left
 
 # every visible text element of every chart in the main column: its box, size, role and chart
 TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]

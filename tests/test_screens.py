@@ -222,3 +222,18 @@ def test_the_screen_cookie_gives_a_plausible_size_or_nothing(cookie, size):
     if size is not None:  # the reporter's key order: its first report then compares equal
         assert list(screen._from_cookie(cookie)) == ["width", "height", "main"]
         assert screen._parse(size) == Screen(**size)
+
+
+def test_a_phone_names_every_kth_character_so_that_level_labels_keep_apart():
+    chars = list("the cat sat on the mat. the dog sat on the log")  # 46, as the default text
+    axis = dict(tickvals=list(range(1, 47)), ticktext=chars, domain=[0.0, 0.8])
+    thinned = screens.thinned_ticks(axis, 250.0, 14.0)
+    every = thinned["tickvals"][1] - thinned["tickvals"][0]
+    assert every > 1 and thinned["ticktext"] == chars[::every]
+    assert 250.0 * 0.8 / 46 * every >= 0.5 * 14.0 + screens.LABEL_GAP_PX  # each label's room
+    wide = screens.thinned_ticks(axis, 2000.0, 14.0)
+    assert wide is axis  # room for all: the axis as it was
+    words = dict(tickvals=[1, 2, 3], ticktext=["brilliant", "acting", "was"])
+    assert screens.thinned_ticks(words, 120.0, 16.0)["ticktext"] == ["brilliant", "was"]
+    laid = screens.phone_layout(dict(xaxis3=axis, height=400), [], 366, dict(l=60, r=20, t=60))
+    assert len(laid["xaxis3"]["ticktext"]) < 46

@@ -8,6 +8,7 @@ assumes a laptop.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -104,6 +105,7 @@ def unrolled_fit(screen: Screen) -> UnrolledFit:
 # a phone's chart: the title wrapped to its width, the legend in rows above the plot. Sizes
 # in px at the fonts the phone uses (~0.5 em a character).
 PHONE_TITLE_PX = 16
+PHONE_TICK_PX = 16  # the template's tick labels
 PHONE_LEGEND_ROW = 30  # one legend entry at 16 px, one a row (measured: 28-29 px)
 PHONE_TITLE_LINE = 22
 CHAR_EM = 0.5
@@ -134,6 +136,25 @@ def wrap_label(label: str, width_px: float, font_px: float) -> list[str]:
     return [line for line in lines if line] or [label]
 
 
+LABEL_GAP_PX = 6  # between two level tick labels
+
+
+def thinned_ticks(axis: dict, plot_px: float, font_px: float) -> dict:
+    """A horizontal axis's named ticks (lists ``tickvals`` and ``ticktext``: characters, words)
+    kept every k-th so that level labels of ``font_px`` keep apart over ``plot_px`` (the plot's
+    width; the axis spans its ``domain`` of it); the axis as it is when they fit."""
+    vals, text = axis.get("tickvals"), axis.get("ticktext")
+    if not (isinstance(vals, list) and isinstance(text, list)) or len(text) < 2:
+        return axis
+    d0, d1 = axis.get("domain", [0.0, 1.0])
+    room = plot_px * (d1 - d0) / len(text)  # px a label, the ticks spread over the axis
+    need = CHAR_EM * font_px * max(len(visible_text(str(s))) for s in text) + LABEL_GAP_PX
+    every = math.ceil(need / max(room, 1.0))
+    if every <= 1:
+        return axis
+    return {**axis, "tickvals": vals[::every], "ticktext": text[::every]}
+
+
 def legend_entries(traces: list[dict], layout: dict) -> int:
     """How many entries the chart's legend draws (plotly's rule: traces that show in it, and
     only when the layout asks or more than one does)."""
@@ -152,8 +173,9 @@ def legend_entries(traces: list[dict], layout: dict) -> int:
 def phone_layout(layout: dict, traces: list[dict], main: int, margin: dict) -> dict:
     """A chart's layout for a phone whose main column is ``main`` px: the title at 16 px,
     wrapped to the width; the legend one entry a row between it and the plot (a row of
-    entries wrapped onto titles); plotly's own ticks are already few on a narrow axis. The
-    height changes by what was added, so the plot keeps its size. ``margin``: the template's."""
+    entries wrapped onto titles); plotly's own ticks are already few on a narrow axis, and named
+    ones (characters, words) are kept every k-th (``thinned_ticks``). The height changes by
+    what was added, so the plot keeps its size. ``margin``: the template's."""
     out = dict(layout)
     m = {**margin, **layout.get("margin", {})}
     plot = layout.get("height", 450) - m.get("t", 60) - m.get("b", 60)
@@ -180,4 +202,9 @@ def phone_layout(layout: dict, traces: list[dict], main: int, margin: dict) -> d
     height = plot + m["t"] + m.get("b", 60)
     out["margin"] = m
     out["height"] = height
+    width = main - m.get("l", 80) - m.get("r", 80)  # the plot's px across the phone
+    for name, axis in layout.items():
+        if re.fullmatch(r"xaxis[0-9]*", name) and isinstance(axis, dict):
+            font = axis.get("tickfont", {}).get("size", PHONE_TICK_PX)
+            out[name] = thinned_ticks(axis, width, font)
     return out
