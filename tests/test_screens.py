@@ -233,7 +233,11 @@ def test_a_phone_names_every_kth_character_so_that_level_labels_keep_apart():
     assert 250.0 * 0.8 / 46 * every >= 0.5 * 14.0 + screens.LABEL_GAP_PX  # each label's room
     wide = screens.thinned_ticks(axis, 2000.0, 14.0)
     assert wide is axis  # room for all: the axis as it was
-    words = dict(tickvals=[1, 2, 3], ticktext=["brilliant", "acting", "was"])
-    assert screens.thinned_ticks(words, 120.0, 16.0)["ticktext"] == ["brilliant", "was"]
+    words = dict(tickvals=list(range(6)), ticktext=["brilliant", "acting", "was"] * 2)
+    assert screens.thinned_ticks(words, 240.0, 16.0)["ticktext"] == ["brilliant", "was", "acting"]
+    upright = dict(words, tickangle=-90)  # a line's height each: every word fits
+    assert screens.thinned_ticks(upright, 240.0, 16.0) is upright
+    two = dict(tickvals=[1, 0], ticktext=["teacher forcing:<br>fed the true token", "free"])
+    assert screens.thinned_ticks(two, 100.0, 15.0) is two  # a few columns keep every name
     laid = screens.phone_layout(dict(xaxis3=axis, height=400), [], 366, dict(l=60, r=20, t=60))
     assert len(laid["xaxis3"]["ticktext"]) < 46

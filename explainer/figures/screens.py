@@ -109,6 +109,7 @@ PHONE_TICK_PX = 16  # the template's tick labels
 PHONE_LEGEND_ROW = 30  # one legend entry at 16 px, one a row (measured: 28-29 px)
 PHONE_TITLE_LINE = 22
 CHAR_EM = 0.5
+LINE_EM = 1.25  # a line of text, top to bottom
 TITLE_PAD = 12  # the template's title pad (px above it)
 MULTILINE_LIFT = 11  # measured in Chromium: plotly 3.x, 16 px titles of 2 and 3 lines
 LEGEND_TYPES = {"scatter", "scattergl", "bar", "box", "histogram", "violin"}
@@ -137,18 +138,24 @@ def wrap_label(label: str, width_px: float, font_px: float) -> list[str]:
 
 
 LABEL_GAP_PX = 6  # between two level tick labels
+FEW_TICKS = 4  # named ticks never thinned: each names a whole column
 
 
 def thinned_ticks(axis: dict, plot_px: float, font_px: float) -> dict:
     """A horizontal axis's named ticks (lists ``tickvals`` and ``ticktext``: characters, words)
-    kept every k-th so that level labels of ``font_px`` keep apart over ``plot_px`` (the plot's
-    width; the axis spans its ``domain`` of it); the axis as it is when they fit."""
+    kept every k-th so that labels of ``font_px`` keep apart over ``plot_px`` (the plot's width;
+    the axis spans its ``domain`` of it): a level label needs its width, an upright one its
+    line's height. The axis as it is when they fit, or when it names only a few columns."""
     vals, text = axis.get("tickvals"), axis.get("ticktext")
-    if not (isinstance(vals, list) and isinstance(text, list)) or len(text) < 2:
-        return axis
+    if not (isinstance(vals, list) and isinstance(text, list)) or len(text) <= FEW_TICKS:
+        return axis  # a few named columns (teacher forcing / free running) keep every name
     d0, d1 = axis.get("domain", [0.0, 1.0])
     room = plot_px * (d1 - d0) / len(text)  # px a label, the ticks spread over the axis
-    need = CHAR_EM * font_px * max(len(visible_text(str(s))) for s in text) + LABEL_GAP_PX
+    if abs(axis.get("tickangle") or 0) >= 60:  # upright: a label takes its line's height
+        need = LINE_EM * font_px + LABEL_GAP_PX / 2
+    else:  # level: its widest line (a "<br>" breaks it)
+        longest = max(len(visible_text(line)) for s in text for line in str(s).split("<br>"))
+        need = CHAR_EM * font_px * longest + LABEL_GAP_PX
     every = math.ceil(need / max(room, 1.0))
     if every <= 1:
         return axis
