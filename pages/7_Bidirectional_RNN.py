@@ -15,7 +15,7 @@ EXPLAIN = """
 **Reading the figure.** The top row is each tagger's belief that a ')' is still to come,
 against the truth (×). Below, one row per hidden unit: the **forward** cell's states, read left
 to right, and the **backward** cell's, read right to left. The yellow column is step *t*; the
-bars on the right are the joined state $o_t$ the readout sees.
+bars beside them (under them on a phone) are the joined state $o_t$ the readout sees.
 
 **Why the one-way tagger fails.** Before it reaches the ')', nothing it has read says whether
 one is coming, so its best guess is "no". The backward cell has already passed the ')' when it
